@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Ledger.Cli;
+
+return await LedgerCli.RunAsync(args, Console.Out, Console.Error);

@@ -11,7 +11,8 @@ namespace Ledger.Testing;
 /// </summary>
 public static class TestPostgres
 {
-    private const string Template = "ledger_template";
+    /// <summary>The migrated database every test database is copied from.</summary>
+    public const string Template = "ledger_template";
     private static readonly Lazy<Task<EmbeddedPostgres>> Started = new(StartAsync);
 
     /// <summary>The running server; fails loudly (with the apt-get line) when PostgreSQL is not installed.</summary>

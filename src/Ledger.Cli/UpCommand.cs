@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Ledger.EventStore;
+
+namespace Ledger.Cli;
+
+/// <summary><c>ledger up</c>: start (or reach) the database, apply migrations, report, and stay up until Ctrl-C.</summary>
+internal static class UpCommand
+{
+    private static readonly Option<bool> Once = new("--once") { Description = "Exit after start-up instead of waiting for Ctrl-C." };
+
+    public static Command Create(TextWriter output)
+    {
+        var command = new Command("up", "Start the ledger's database (embedded unless LEDGER_DB is set), apply migrations and report its state.");
+        command.Options.Add(Once);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken);
+            var store = LedgerCli.Store(database);
+            var head = await store.HeadAsync(cancellationToken);
+            await output.WriteLineAsync(database.Server is { } server
+                ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}"
+                : $"Ledger database ready: {database.Description}");
+            await output.WriteLineAsync($"Events: {head.Seq}; chain head {head.HashHex}");
+            if (parsed.GetValue(Once))
+            {
+                return ExitCodes.Ok;
+            }
+            await output.WriteLineAsync("Press Ctrl-C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await output.WriteLineAsync("Stopping.");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
