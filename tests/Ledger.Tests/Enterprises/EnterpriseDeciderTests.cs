@@ -48,7 +48,7 @@ public class EnterpriseDeciderTests
     }
 
     [Fact]
-    public void Registration_normalises_the_uscc_text_and_account_number()
+    public void Registration_normalises_uscc_case_surrounding_spaces_and_account_number_spacing()
     {
         var command = Registration(
             uscc: " 91330424ma2b3c4d5y ",
