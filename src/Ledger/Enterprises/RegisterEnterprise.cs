@@ -1,0 +1,13 @@
+using NodaTime;
+
+namespace Ledger.Enterprises;
+
+/// <summary>Registers an enterprise under its USCC; the stream id is derived from the USCC (<see cref="Enterprise.StreamIdFor"/>).</summary>
+public sealed record RegisterEnterprise(
+    string Uscc,
+    string Name,
+    string CountyCode,
+    string Industry,
+    BankAccount? BankAccount,
+    string RegisteredBy,
+    Instant RegisteredAt);

@@ -1,0 +1,42 @@
+namespace Ledger.Reference;
+
+/// <summary>Administrative division codes (GB/T 2260): six ASCII digits.</summary>
+public static class DivisionCode
+{
+    public static bool IsWellFormed(string? code) =>
+        code is { Length: 6 } && code.All(char.IsAsciiDigit);
+
+    /// <summary>Returns the trimmed code, or throws naming <paramref name="field"/> when it is not six digits.</summary>
+    public static string Parse(string? input, string field)
+    {
+        var code = input?.Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            throw new DomainException("division.required", $"{field}: a division code (6 digits, GB/T 2260) is required.");
+        }
+        if (!IsWellFormed(code))
+        {
+            throw new DomainException("division.format", $"{field}: '{code}' is not a division code (6 digits, GB/T 2260, e.g. 330424).");
+        }
+        return code;
+    }
+
+    /// <summary>
+    /// The county-level division (district, county-level city, county) that <paramref name="input"/> names
+    /// in the current reference data; throws naming <paramref name="field"/> and the code otherwise.
+    /// </summary>
+    public static Division RequireCounty(ReferenceData reference, string? input, string field)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var code = Parse(input, field);
+        var division = reference.FindDivision(code)
+            ?? throw new DomainException("division.unknown", $"{field}: {code} is not a division in the current reference data (divisions.csv).");
+        if (division.Level != DivisionLevel.County)
+        {
+            throw new DomainException(
+                "division.not-county",
+                $"{field}: {code} is {division.Name}, a {division.Level.ToString().ToLowerInvariant()}-level division; a county-level division (district, county or county-level city) is required.");
+        }
+        return division;
+    }
+}
