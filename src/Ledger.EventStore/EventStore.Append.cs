@@ -81,6 +81,25 @@ public sealed partial class EventStore
         }
     }
 
+    /// <summary>
+    /// The first result of a command already appended under <paramref name="idempotencyKey"/>, or null.
+    /// Handlers ask before deciding, so a retry is answered even when deciding again would now fail
+    /// (an enterprise cannot be registered twice); <c>append_events</c> checks again under its lock.
+    /// </summary>
+    public async Task<AppendResult?> IdempotentResultAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT fingerprint, result::text FROM idempotency_keys WHERE key = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = idempotencyKey });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return reader.GetString(0) == fingerprint
+            ? ParseResult(reader.GetString(1), replayed: true)
+            : throw new IdempotencyConflictException(idempotencyKey);
+    }
+
     private PreparedAppend Prepare(CommandAppend command)
     {
         if (command.Streams.Count == 0 || command.Streams.Any(s => s.Events.Count == 0))
