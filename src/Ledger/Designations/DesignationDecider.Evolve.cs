@@ -45,7 +45,7 @@ public static partial class DesignationDecider
             DesignationExpired => state with { Status = DesignationStatus.Expired },
             _ => throw new ArgumentException($"Not a designation event: {@event.GetType().Name}", nameof(@event)),
         };
-        return next with { Version = state.Version + 1 };
+        return next with { StreamVersion = state.StreamVersion + 1 };
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record ValidityPeriod(LocalDate From, LocalDate To)
 /// <summary>
 /// One designation stream folded. <see cref="Validity"/> holds more than one period when a renewal passed
 /// after a gap (the designation had lapsed and was reinstated from the renewal decision).
-/// <see cref="Version"/> counts the events folded: the expected stream version for the next append.
+/// <see cref="StreamVersion"/> counts the events folded: the expected stream version for the next append.
 /// </summary>
 public sealed record DesignationState(
     Guid Id,
@@ -35,7 +35,7 @@ public sealed record DesignationState(
     string Tier,
     int Round,
     DesignationStatus Status,
-    int Version,
+    int StreamVersion,
     LocalDate? DeclaredOn,
     ReviewLevel? LastReviewLevel,
     LocalDate? RecognizedOn,
