@@ -99,11 +99,17 @@ public class AwardPolicyDeciderTests
     }
 
     [Fact]
-    public void Unknown_issuer_division_is_a_problem() =>
-        Spec.Given()
-            .When(h => AwardPolicyDecider.Decide(IssueXishan with { IssuerCode = "329999" }, h.Policy(), Data))
-            .ThenFails("policy.invalid")
-            .Message.ShouldContain("issuerCode: '329999' is not a division");
+    public void Unknown_issuer_division_is_listed_with_the_other_problems()
+    {
+        var error = Spec.Given()
+            .When(h => AwardPolicyDecider.Decide(
+                IssueXishan with { IssuerCode = "329999", IssuerName = "", Terms = XishanDraft with { PublicityWorkingDays = -5 } }, h.Policy(), Data))
+            .ThenFails("policy.invalid");
+        error.Message.ShouldContain("3 problems to fix");
+        error.Message.ShouldContain("issuerCode: '329999' is not a division");
+        error.Message.ShouldContain("issuerName is required");
+        error.Message.ShouldContain("publicityWorkingDays: -5 is negative");
+    }
 
     [Fact]
     public void Non_positive_dual_approval_threshold_is_a_problem() =>
