@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Ledger.Designations;
 
 public static partial class DesignationDecider
@@ -53,7 +55,7 @@ public static partial class DesignationDecider
     /// reinstates the designation from the decision date, leaving the gap unvalidated. This depends on the dates
     /// only, not on whether the expiry run had recorded the expiry yet.
     /// </summary>
-    private static IReadOnlyList<ValidityPeriod> Renewed(IReadOnlyList<ValidityPeriod> validity, NodaTime.LocalDate decidedOn, NodaTime.LocalDate newValidTo)
+    private static IReadOnlyList<ValidityPeriod> Renewed(IReadOnlyList<ValidityPeriod> validity, LocalDate decidedOn, LocalDate newValidTo)
     {
         var last = validity[^1];
         return decidedOn <= last.To.PlusDays(1)
