@@ -1,0 +1,65 @@
+using Ledger.EventStore;
+using Ledger.Policies;
+using NodaTime;
+
+namespace Ledger.Awards;
+
+/// <summary>An event of an award stream (one designation × policy × trigger × trigger date).</summary>
+public interface IAwardEvent
+{
+    Guid AwardId { get; }
+}
+
+/// <summary>
+/// 核定: the award a recognition or passed renewal earned under one version of one policy, with everything a clerk
+/// needs to check it by hand: the rule, the awards it was offset against, the split and a Chinese explanation.
+/// <see cref="DeterminationDate"/> is the business date (the later of the trigger date and the version's effective-from).
+/// </summary>
+[EventType("award-determined")]
+public sealed record AwardDetermined(
+    Guid AwardId,
+    Guid DesignationId,
+    Guid EnterpriseId,
+    string CountyCode,
+    Guid PolicyId,
+    int PolicyVersion,
+    AwardRule Rule,
+    LocalDate TriggerDate,
+    LocalDate DeterminationDate,
+    Money Amount,
+    IReadOnlyList<StackingOffset> Offsets,
+    IReadOnlyList<FundingAmount> Funding,
+    string Explanation,
+    string Actor,
+    Instant DeterminedAt) : IAwardEvent;
+
+/// <summary>An up-to award determined lower, with the reason; <see cref="PaidAmount"/> is what had been paid then.</summary>
+[EventType("award-redetermined")]
+public sealed record AwardRedetermined(
+    Guid AwardId,
+    Money PreviousAmount,
+    Money NewAmount,
+    Money PaidAmount,
+    IReadOnlyList<FundingAmount> Funding,
+    string Reason,
+    string Actor,
+    Instant RedeterminedAt) : IAwardEvent;
+
+/// <summary>
+/// The unpaid part (<see cref="CancelledAmount"/>) will never be paid. What was paid stays paid; getting it back is a
+/// clawback, not a cancellation.
+/// </summary>
+[EventType("award-cancelled")]
+public sealed record AwardCancelled(
+    Guid AwardId,
+    string Reason,
+    Money PaidAmount,
+    Money CancelledAmount,
+    string Actor,
+    Instant CancelledAt) : IAwardEvent;
+
+/// <summary>An earlier award of the same policy that a highest-only (就高不重复) award was reduced by.</summary>
+public sealed record StackingOffset(Guid AwardId, string Tier, Money Amount);
+
+/// <summary>The part of an award charged to one level's budget: the issuer's own, or the enterprise's division at that level.</summary>
+public sealed record FundingAmount(FundingLevel Level, string DivisionCode, decimal Percent, Money Amount);

@@ -1,0 +1,63 @@
+using NodaTime;
+
+namespace Ledger.Designations;
+
+/// <summary>Starts a new round for (enterprise, tier); the decider picks the round and the stream id.</summary>
+public sealed record SubmitDeclaration(
+    Guid EnterpriseId,
+    string Uscc,
+    string CountyCode,
+    string Tier,
+    LocalDate DeclaredOn,
+    string Actor,
+    Instant At);
+
+public sealed record ReviewDeclaration(
+    Guid DesignationId,
+    ReviewLevel Level,
+    ReviewOutcome Outcome,
+    string Reviewer,
+    string? Note,
+    LocalDate ReviewedOn,
+    string Actor,
+    Instant At);
+
+/// <summary>
+/// Records a recognition for the enterprise's current round of <see cref="Tier"/>, which must have been
+/// recommended. With <see cref="Historical"/> set it is an import of a recognition made before the ledger
+/// existed: no declaration, a new round, no prerequisite check.
+/// </summary>
+public sealed record RecognizeDesignation(
+    Guid EnterpriseId,
+    string Tier,
+    string Authority,
+    string DocumentNumber,
+    LocalDate RecognizedOn,
+    LocalDate? ValidFrom,
+    LocalDate? ValidTo,
+    PrerequisiteOverride? PrerequisiteOverride,
+    string Actor,
+    Instant At,
+    HistoricalImport? Historical = null);
+
+/// <summary>What a historical import must say that a declaration would otherwise have said.</summary>
+public sealed record HistoricalImport(string Uscc, string CountyCode);
+
+/// <summary>A renewal (复审) decision. <see cref="NewValidTo"/> defaults to valid-to + the tier's validity years.</summary>
+public sealed record ReviewRenewal(
+    Guid DesignationId,
+    RenewalOutcome Outcome,
+    LocalDate DecidedOn,
+    LocalDate? NewValidTo,
+    string Reviewer,
+    string? Note,
+    string Actor,
+    Instant At);
+
+public sealed record RevokeDesignation(
+    Guid DesignationId,
+    string Reason,
+    LocalDate RevokedOn,
+    bool DemandClawback,
+    string Actor,
+    Instant At);

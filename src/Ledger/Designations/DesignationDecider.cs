@@ -1,0 +1,323 @@
+using System.Globalization;
+using Ledger.Reference;
+using NodaTime;
+
+namespace Ledger.Designations;
+
+/// <summary>
+/// Decides designation commands (申报 → 推荐 → 认定 → 复审 / 撤销 / 到期) and folds their events.
+/// Pure: callers pass in the state they loaded and the reference data.
+/// </summary>
+public static partial class DesignationDecider
+{
+    /// <summary>Stream id of round <paramref name="round"/> of <paramref name="tier"/> for an enterprise (UUID v5).</summary>
+    public static Guid StreamId(Guid enterpriseId, string tier, int round) =>
+        DeterministicGuid.Create(string.Create(CultureInfo.InvariantCulture, $"designation:{enterpriseId:D}:{tier}:{round}"));
+
+    /// <summary>
+    /// Starts the next round of the tier. <paramref name="enterpriseDesignations"/> are the enterprise's designation
+    /// states (at least those of this tier); the event's <c>DesignationId</c> names the new stream.
+    /// </summary>
+    public static DeclarationSubmitted Decide(
+        SubmitDeclaration command, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
+    {
+        KnownTier(reference, command.Tier);
+        KnownDivision(reference, command.CountyCode);
+        var uscc = Require.Text(command.Uscc, "designation.field-required", "uscc");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        var round = NextRound(command.EnterpriseId, command.Tier, enterpriseDesignations, command.DeclaredOn);
+        return new DeclarationSubmitted(
+            StreamId(command.EnterpriseId, command.Tier, round),
+            command.EnterpriseId,
+            uscc,
+            command.CountyCode,
+            command.Tier,
+            round,
+            command.DeclaredOn,
+            actor,
+            command.At);
+    }
+
+    public static DeclarationReviewed Decide(ReviewDeclaration command, DesignationState state, ReferenceData reference)
+    {
+        if (state.Status is not (DesignationStatus.Declared or DesignationStatus.Recommended))
+        {
+            throw IllegalTransition(state, "record a declaration review");
+        }
+        var reviewer = Require.Text(command.Reviewer, "designation.field-required", "reviewer");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        // Reviews go up the hierarchy (county → city → province), each level at most once: a review out of
+        // order is almost always a keying error, and a rejection ends the round anyway.
+        if (state.LastReviewLevel is { } last && command.Level <= last)
+        {
+            throw new DomainException(
+                "designation.review-order",
+                $"level: the declaration was already reviewed at {Name(last)} level; the next review must be at a higher level than {Name(last)}.");
+        }
+        if (reference.FindTier(state.Tier) is { } tier && IsAbove(command.Level, tier.RecognisingLevel))
+        {
+            throw new DomainException(
+                "designation.review-level",
+                $"level: {state.Tier} is recognised at {tier.RecognisingLevel.ToString().ToLowerInvariant()} level, so a {Name(command.Level)} review does not apply; record a review at or below that level.");
+        }
+        if (command.ReviewedOn < state.DeclaredOn)
+        {
+            throw DateOrder("reviewedOn", command.ReviewedOn, "the declaration date", state.DeclaredOn!.Value);
+        }
+        return new DeclarationReviewed(
+            state.Id, command.Level, command.Outcome, reviewer, command.Note, command.ReviewedOn, actor, command.At);
+    }
+
+    /// <summary>
+    /// Recognises the enterprise's current round of the tier (which must have been recommended), or with
+    /// <c>Historical</c> set imports a recognition as a new round. <paramref name="enterpriseDesignations"/> are all the
+    /// enterprise's designation states: the current round is found among them and prerequisites are checked against them.
+    /// </summary>
+    public static DesignationRecognized Decide(
+        RecognizeDesignation command, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
+    {
+        var tier = KnownTier(reference, command.Tier);
+        var authority = Require.Text(command.Authority, "designation.field-required", "authority");
+        var documentNumber = Require.Text(command.DocumentNumber, "designation.field-required", "documentNumber");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        var (validFrom, validTo) = Validity(command, tier);
+
+        if (command.Historical is { } historical)
+        {
+            var uscc = Require.Text(historical.Uscc, "designation.field-required", "uscc");
+            KnownDivision(reference, historical.CountyCode);
+            var round = NextRound(command.EnterpriseId, command.Tier, enterpriseDesignations, command.RecognizedOn);
+            // No prerequisite check: an import records a recognition the authority already made. The ledger cannot
+            // refuse a fact, and the prerequisite may only be missing because it was not imported (yet) or its tier
+            // did not exist then (innovative-sme dates from 2022).
+            return new DesignationRecognized(
+                StreamId(command.EnterpriseId, command.Tier, round), command.EnterpriseId, uscc, historical.CountyCode,
+                command.Tier, round, authority, documentNumber, command.RecognizedOn, validFrom, validTo,
+                Historical: true, PrerequisiteOverride: null, actor, command.At);
+        }
+
+        var current = Latest(command.EnterpriseId, command.Tier, enterpriseDesignations);
+        if (current is null)
+        {
+            throw new DomainException(
+                "designation.illegal-transition",
+                $"Enterprise {command.EnterpriseId} has no declaration for {command.Tier}, so there is nothing to recognise. Allowed next: {AllowedNext(DesignationStatus.None)}.");
+        }
+        if (current.Status != DesignationStatus.Recommended)
+        {
+            throw IllegalTransition(current, "record the recognition");
+        }
+        if (command.RecognizedOn < current.DeclaredOn)
+        {
+            throw DateOrder("recognizedOn", command.RecognizedOn, "the declaration date", current.DeclaredOn!.Value);
+        }
+        var prerequisiteOverride = CheckPrerequisites(command, tier, enterpriseDesignations);
+        return new DesignationRecognized(
+            current.Id, current.EnterpriseId, current.Uscc, current.CountyCode, current.Tier, current.Round,
+            authority, documentNumber, command.RecognizedOn, validFrom, validTo,
+            Historical: false, prerequisiteOverride, actor, command.At);
+    }
+
+    /// <summary>
+    /// A renewal review (复审). Accepted while recognized or expired, until a later round of the same tier has
+    /// started (<paramref name="laterRoundStarted"/>: the stream of round + 1 exists). A pass after a gap reinstates
+    /// the designation from the decision date.
+    /// </summary>
+    public static RenewalReviewed Decide(
+        ReviewRenewal command, DesignationState state, bool laterRoundStarted, ReferenceData reference)
+    {
+        if (state.Status is not (DesignationStatus.Recognized or DesignationStatus.Expired))
+        {
+            throw IllegalTransition(state, "record a renewal review");
+        }
+        if (laterRoundStarted)
+        {
+            throw new DomainException(
+                "designation.later-round-started",
+                $"Designation {state.Id} ({state.Tier}, round {state.Round}) is {Name(state.Status)} and round {state.Round + 1} has already started: renewal reviews are accepted only until a new round starts. Record the outcome on round {state.Round + 1}.");
+        }
+        var reviewer = Require.Text(command.Reviewer, "designation.field-required", "reviewer");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        if (command.DecidedOn < state.RecognizedOn)
+        {
+            throw DateOrder("decidedOn", command.DecidedOn, "the recognition date", state.RecognizedOn!.Value);
+        }
+
+        LocalDate? newValidTo = null;
+        if (command.Outcome == RenewalOutcome.Passed)
+        {
+            var validTo = state.ValidTo!.Value;
+            var years = reference.FindTier(state.Tier)?.ValidityYears ?? 0;
+            if (command.NewValidTo is null && years <= 0)
+            {
+                throw new DomainException(
+                    "designation.valid-to-required",
+                    $"newValidTo: tier {state.Tier} has no standard validity period; state the new valid-to date.");
+            }
+            newValidTo = command.NewValidTo ?? validTo.PlusYears(years);
+            if (newValidTo <= validTo || newValidTo <= command.DecidedOn)
+            {
+                throw new DomainException(
+                    "designation.validity",
+                    $"newValidTo: {Iso(newValidTo.Value)} must be after the current valid-to {Iso(validTo)} and after the decision date {Iso(command.DecidedOn)}.");
+            }
+        }
+        else if (command.NewValidTo is not null)
+        {
+            throw new DomainException(
+                "designation.validity",
+                "newValidTo: a failed renewal ends the designation and has no new valid-to; leave it empty.");
+        }
+        return new RenewalReviewed(
+            state.Id, command.Outcome, command.DecidedOn, newValidTo, reviewer, command.Note, actor, command.At);
+    }
+
+    public static DesignationRevoked Decide(RevokeDesignation command, DesignationState state)
+    {
+        // An expired designation can still be revoked: falsified data found after expiry still justifies a clawback.
+        if (state.Status is not (DesignationStatus.Recognized or DesignationStatus.Expired))
+        {
+            throw IllegalTransition(state, "revoke the designation");
+        }
+        var reason = Require.Text(command.Reason, "designation.field-required", "reason");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        if (command.RevokedOn < state.RecognizedOn)
+        {
+            throw DateOrder("revokedOn", command.RevokedOn, "the recognition date", state.RecognizedOn!.Value);
+        }
+        return new DesignationRevoked(state.Id, reason, command.RevokedOn, command.DemandClawback, actor, command.At);
+    }
+
+    /// <summary>
+    /// The expiry run: a recognized designation whose valid-to lies before <paramref name="asOf"/> expired on the day
+    /// after its valid-to (not on the day the run happens). Anything else: no event.
+    /// </summary>
+    public static DesignationExpired? Expire(DesignationState state, LocalDate asOf, string actor, Instant at)
+    {
+        if (state.Status != DesignationStatus.Recognized || state.ValidTo is not { } validTo || validTo >= asOf)
+        {
+            return null;
+        }
+        return new DesignationExpired(state.Id, validTo.PlusDays(1), Require.Text(actor, "designation.field-required", "actor"), at);
+    }
+
+    private static (LocalDate From, LocalDate To) Validity(RecognizeDesignation command, Tier tier)
+    {
+        var from = command.ValidFrom ?? command.RecognizedOn;
+        if (command.ValidTo is null && tier.ValidityYears <= 0)
+        {
+            throw new DomainException(
+                "designation.valid-to-required",
+                $"validTo: tier {tier.Code} has no standard validity period; state the valid-to date.");
+        }
+        // Valid-to is the last valid day, so N years from 2022-06-01 end on 2025-05-31 (有效期三年), and expiry
+        // happens on the day after valid-to.
+        var to = command.ValidTo ?? from.PlusYears(tier.ValidityYears).PlusDays(-1);
+        if (to <= from)
+        {
+            throw new DomainException(
+                "designation.validity",
+                $"validTo: {Iso(to)} must be after validFrom {Iso(from)}.");
+        }
+        return (from, to);
+    }
+
+    /// <summary>
+    /// Each prerequisite tier must be held (valid) on the recognition date, unless the command carries an override.
+    /// The override is recorded only when it was needed, so the event never claims an exception that was not made.
+    /// </summary>
+    private static PrerequisiteOverride? CheckPrerequisites(
+        RecognizeDesignation command, Tier tier, IReadOnlyCollection<DesignationState> enterpriseDesignations)
+    {
+        var missing = tier.Prerequisites
+            .Where(p => !enterpriseDesignations.Any(d =>
+                d.EnterpriseId == command.EnterpriseId && d.Tier == p && d.IsValidOn(command.RecognizedOn)))
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+        if (command.PrerequisiteOverride is not { } given)
+        {
+            throw new DomainException(
+                "designation.prerequisite-missing",
+                $"tier: {tier.Code} requires a designation valid on {Iso(command.RecognizedOn)} of {string.Join(", ", missing)}, which enterprise {command.EnterpriseId} does not hold. Record that designation first, or give a prerequisite override (who accepts it and why).");
+        }
+        return new PrerequisiteOverride(
+            Require.Text(given.By, "designation.field-required", "prerequisiteOverride.by"),
+            Require.Text(given.Reason, "designation.field-required", "prerequisiteOverride.reason"));
+    }
+
+    private static DesignationState? Latest(Guid enterpriseId, string tier, IEnumerable<DesignationState> designations) =>
+        designations
+            .Where(d => d.EnterpriseId == enterpriseId && d.Tier == tier && d.Status != DesignationStatus.None)
+            .MaxBy(d => d.Round);
+
+    private static int NextRound(Guid enterpriseId, string tier, IEnumerable<DesignationState> designations, LocalDate on)
+    {
+        var latest = Latest(enterpriseId, tier, designations);
+        if (latest is null)
+        {
+            return 1;
+        }
+        if (latest.IsOpenOn(on))
+        {
+            throw new DomainException(
+                "designation.round-open",
+                $"Enterprise {enterpriseId} already has round {latest.Round} of {tier}, which is {Name(latest.Status)} on {Iso(on)}: a new round starts only after a rejection, a failed renewal, a revocation or the end of validity. Allowed next for round {latest.Round}: {AllowedNext(latest.Status)}.");
+        }
+        return latest.Round + 1;
+    }
+
+    private static Tier KnownTier(ReferenceData reference, string code) =>
+        reference.FindTier(code) ?? throw new DomainException(
+            "designation.unknown-tier",
+            $"tier: '{code}' is not a tier of the reference data; use one of {string.Join(", ", reference.Tiers.Keys.Order(StringComparer.Ordinal))}.");
+
+    private static void KnownDivision(ReferenceData reference, string code)
+    {
+        if (reference.FindDivision(code) is null)
+        {
+            throw new DomainException(
+                "designation.unknown-division",
+                $"countyCode: '{code}' is not a division of the reference data; give the 6-digit GB/T 2260 code of the enterprise's county.");
+        }
+    }
+
+    private static bool IsAbove(ReviewLevel level, DivisionLevel recognising) => level switch
+    {
+        ReviewLevel.County => false,
+        ReviewLevel.City => recognising is DivisionLevel.County,
+        ReviewLevel.Province => recognising is DivisionLevel.County or DivisionLevel.City,
+        _ => true,
+    };
+
+    private static DomainException IllegalTransition(DesignationState state, string attempted) =>
+        new("designation.illegal-transition",
+            state.Status == DesignationStatus.None
+                ? $"Designation {state.Id} has not been started: cannot {attempted}. Allowed next: {AllowedNext(state.Status)}."
+                : $"Designation {state.Id} ({state.Tier}, round {state.Round}) is {Name(state.Status)}: cannot {attempted}. Allowed next: {AllowedNext(state.Status)}.");
+
+    private static string AllowedNext(DesignationStatus status) => status switch
+    {
+        DesignationStatus.None => "submit a declaration, or import a historical recognition",
+        DesignationStatus.Declared => "record a county, city or province review",
+        DesignationStatus.Recommended => "record a review at a higher level, or the recognition",
+        DesignationStatus.Recognized => "record a renewal review, a revocation, or the expiry once valid-to has passed",
+        DesignationStatus.Expired => "record a renewal review (a pass reinstates it) or a revocation, or submit a new declaration for the next round",
+        _ => "nothing in this round; a new declaration starts the next round",
+    };
+
+    private static DomainException DateOrder(string field, LocalDate value, string what, LocalDate bound) =>
+        new("designation.date-order", $"{field}: {Iso(value)} is before {what} {Iso(bound)}; check the date.");
+
+    private static string Name(DesignationStatus status) => status switch
+    {
+        DesignationStatus.RenewalFailed => "renewal-failed",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static string Name(ReviewLevel level) => level.ToString().ToLowerInvariant();
+
+    private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Ledger.EventStore;
+using NodaTime;
+
+namespace Ledger.Designations;
+
+/// <summary>An event of a designation stream (one enterprise × tier × round).</summary>
+public interface IDesignationEvent
+{
+    Guid DesignationId { get; }
+}
+
+/// <summary>申报: the enterprise declared for a tier; starts a round.</summary>
+[EventType("declaration-submitted")]
+public sealed record DeclarationSubmitted(
+    Guid DesignationId,
+    Guid EnterpriseId,
+    string Uscc,
+    string CountyCode,
+    string Tier,
+    int Round,
+    LocalDate DeclaredOn,
+    string Actor,
+    Instant SubmittedAt) : IDesignationEvent;
+
+/// <summary>初审/推荐 at one level: recommended passes it up, rejected ends the round.</summary>
+[EventType("declaration-reviewed")]
+public sealed record DeclarationReviewed(
+    Guid DesignationId,
+    ReviewLevel Level,
+    ReviewOutcome Outcome,
+    string Reviewer,
+    string? Note,
+    LocalDate ReviewedOn,
+    string Actor,
+    Instant ReviewedAt) : IDesignationEvent;
+
+/// <summary>
+/// 认定. Carries the enterprise, county, tier and round itself because a historical import starts the
+/// stream with it (no declaration before it), and so that award calculation needs no other event.
+/// </summary>
+[EventType("designation-recognized")]
+public sealed record DesignationRecognized(
+    Guid DesignationId,
+    Guid EnterpriseId,
+    string Uscc,
+    string CountyCode,
+    string Tier,
+    int Round,
+    string Authority,
+    string DocumentNumber,
+    LocalDate RecognizedOn,
+    LocalDate ValidFrom,
+    LocalDate ValidTo,
+    bool Historical,
+    PrerequisiteOverride? PrerequisiteOverride,
+    string Actor,
+    Instant RecognizedAt) : IDesignationEvent;
+
+/// <summary>复审/复核. <see cref="NewValidTo"/> is set exactly when the renewal passed.</summary>
+[EventType("renewal-reviewed")]
+public sealed record RenewalReviewed(
+    Guid DesignationId,
+    RenewalOutcome Outcome,
+    LocalDate DecidedOn,
+    LocalDate? NewValidTo,
+    string Reviewer,
+    string? Note,
+    string Actor,
+    Instant ReviewedAt) : IDesignationEvent;
+
+/// <summary>撤销. <see cref="ClawbackDemanded"/> tells the award side to demand back what was paid (追回).</summary>
+[EventType("designation-revoked")]
+public sealed record DesignationRevoked(
+    Guid DesignationId,
+    string Reason,
+    LocalDate RevokedOn,
+    bool ClawbackDemanded,
+    string Actor,
+    Instant RevokedAt) : IDesignationEvent;
+
+/// <summary>The validity ran out. <see cref="ExpiredOn"/> is the first day no longer valid (valid-to + 1 day).</summary>
+[EventType("designation-expired")]
+public sealed record DesignationExpired(
+    Guid DesignationId,
+    LocalDate ExpiredOn,
+    string Actor,
+    Instant ExpiredAt) : IDesignationEvent;
+
+/// <summary>Who accepted a recognition although a prerequisite designation was missing, and why.</summary>
+public sealed record PrerequisiteOverride(string By, string Reason);
+
+[JsonConverter(typeof(JsonStringEnumConverter<ReviewLevel>))]
+public enum ReviewLevel
+{
+    [JsonStringEnumMemberName("county")] County,
+    [JsonStringEnumMemberName("city")] City,
+    [JsonStringEnumMemberName("province")] Province,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ReviewOutcome>))]
+public enum ReviewOutcome
+{
+    [JsonStringEnumMemberName("recommended")] Recommended,
+    [JsonStringEnumMemberName("rejected")] Rejected,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<RenewalOutcome>))]
+public enum RenewalOutcome
+{
+    [JsonStringEnumMemberName("passed")] Passed,
+    [JsonStringEnumMemberName("failed")] Failed,
+}

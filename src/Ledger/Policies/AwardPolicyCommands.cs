@@ -1,0 +1,31 @@
+using NodaTime;
+
+namespace Ledger.Policies;
+
+/// <summary>
+/// Policy terms as typed by the administrator. Amounts are plain decimals here so that validation can report an
+/// amount with too many decimals alongside every other problem instead of failing on the first.
+/// </summary>
+public sealed record PolicyDraft(
+    string Title,
+    string DocumentNumber,
+    LocalDate EffectiveFrom,
+    LocalDate AppliesFrom,
+    LocalDate? AppliesTo,
+    IReadOnlyList<RuleDraft> Rules,
+    Stacking Stacking,
+    IReadOnlyList<FundingShare> FundingSplit,
+    int PublicityWorkingDays,
+    decimal? DualApprovalThreshold);
+
+public sealed record RuleDraft(string Tier, AwardTrigger Trigger, decimal Amount, AmountKind Kind);
+
+public sealed record IssueAwardPolicy(string IssuerCode, string IssuerName, PolicyDraft Terms, string Actor, Instant At)
+{
+    /// <summary>The stream this command creates.</summary>
+    public Guid PolicyId => AwardPolicyDecider.StreamId(IssuerCode, Terms.DocumentNumber);
+}
+
+public sealed record AmendAwardPolicy(Guid PolicyId, PolicyDraft Terms, string Reason, string Actor, Instant At);
+
+public sealed record RetireAwardPolicy(Guid PolicyId, LocalDate RetiredOn, string Reason, string Actor, Instant At);
