@@ -3,6 +3,7 @@ using System.Globalization;
 namespace Ledger;
 
 /// <summary>An exact amount in 元 with at most two places (分). Never floating point.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(MoneyJsonConverter))]
 public readonly record struct Money : IComparable<Money>
 {
     public decimal Yuan { get; }

@@ -12,7 +12,7 @@ public sealed record Enterprise(
     /// <summary>Namespace of enterprise stream ids. Part of every stored id: never change it.</summary>
     public static readonly Guid StreamNamespace = new("08837ba8-16e2-4bcd-a60f-deaac04e50e5");
 
-    public static Guid StreamIdFor(Uscc uscc) => NameBasedGuid.Create(StreamNamespace, "enterprise:" + uscc.Value);
+    public static Guid StreamIdFor(Uscc uscc) => DeterministicGuid.Create(StreamNamespace, "enterprise:" + uscc.Value);
 
     /// <summary>Folds one event into the state. Events of other types leave it unchanged.</summary>
     public static Enterprise? Evolve(Enterprise? state, object @event) => @event switch
