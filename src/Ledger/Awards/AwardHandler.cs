@@ -1,0 +1,123 @@
+using Ledger.Designations;
+using Ledger.EventStore;
+using Ledger.Policies;
+using Ledger.Reference;
+using Npgsql;
+
+namespace Ledger.Awards;
+
+/// <summary>
+/// Automatic determination (免申即享) and the award commands. A recognition or passed renewal finds every
+/// policy whose issuer contains the enterprise's county and determines what each owes; a policy issued or
+/// amended later catches up on the facts it covers. The caller appends the returned award streams in the
+/// same transaction as the fact or the policy event, so nothing is half-written.
+/// </summary>
+public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
+{
+    public const string StreamType = "award";
+
+    private EventStore.EventStore Store => runner.Store;
+
+    /// <summary>New award streams for one fact, across every covering policy.</summary>
+    public async Task<IReadOnlyList<StreamAppend>> DetermineAsync(AwardTriggerFact fact, string actor, NodaTime.Instant at, CancellationToken cancellationToken)
+    {
+        var appends = new List<StreamAppend>();
+        foreach (var policy in await CoveringPoliciesAsync(fact.CountyCode, cancellationToken))
+        {
+            var existing = await AwardsAsync("policy_id = $1 AND enterprise_id = $2", cancellationToken, policy.Id, fact.EnterpriseId);
+            if (AwardCalculator.Determine(fact, policy, existing, reference, actor, at) is { } award)
+            {
+                appends.Add(NewAward(award));
+            }
+        }
+        return appends;
+    }
+
+    /// <summary>New award streams a policy owes for facts in its jurisdiction that have none under it yet.</summary>
+    public async Task<IReadOnlyList<StreamAppend>> CatchUpAsync(AwardPolicyState policy, string actor, NodaTime.Instant at, CancellationToken cancellationToken)
+    {
+        var counties = reference.Divisions.Values.Where(d => reference.IsWithin(d.Code, policy.IssuerCode)).Select(d => d.Code).ToArray();
+        var facts = new List<AwardTriggerFact>();
+        // A revoked designation earned nothing a later policy should pay.
+        await using (var command = Store.DataSource.CreateCommand(
+            "SELECT t.designation_id, t.enterprise_id, t.county_code, t.tier, t.trigger, t.trigger_date FROM award_triggers t " +
+            "JOIN designations d ON d.designation_id = t.designation_id WHERE t.county_code = ANY($1) AND d.status <> 'revoked'"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = counties });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                facts.Add(new AwardTriggerFact(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4) == StoredName.Of(AwardTrigger.Renewal) ? AwardTrigger.Renewal : AwardTrigger.Recognition,
+                    Sql.ToLocalDate(reader.GetFieldValue<DateOnly>(5))));
+            }
+        }
+        var existing = await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
+        return [.. AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at).Select(NewAward)];
+    }
+
+    /// <summary>Lowers an up-to award, with a reason; never higher, never below what was paid.</summary>
+    public Task RedetermineAsync(RedetermineAward command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await LoadAsync(command.AwardId, null, ct);
+            var award = Found(account.State.Award, command.AwardId);
+            return [new StreamAppend(award.Id, StreamType, account.Version, award.CountyCode, [AwardDecider.Decide(command, award, account.State.PaidNet)])];
+        }, command.Reason, cancellationToken);
+
+    /// <summary>The award stream folded: the award and what was paid on it.</summary>
+    public Task<Aggregated<AwardLedger>> LoadAsync(Guid awardId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
+        Store.AggregateStreamAsync(awardId, AwardLedger.Initial, AwardLedger.Evolve, limit, cancellationToken);
+
+    /// <summary>Award streams of the awards matching a filter on the <c>awards</c> table.</summary>
+    public async Task<IReadOnlyList<AwardState>> AwardsAsync(string where, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var ids = await Sql.IdsAsync(Store.DataSource, $"SELECT award_id FROM awards WHERE {where} ORDER BY trigger_date, award_id", cancellationToken, parameters);
+        var awards = new List<AwardState>(ids.Count);
+        foreach (var id in ids)
+        {
+            awards.Add((await LoadAsync(id, null, cancellationToken)).State.Award);
+        }
+        return awards;
+    }
+
+    private async Task<IReadOnlyList<AwardPolicyState>> CoveringPoliciesAsync(string countyCode, CancellationToken cancellationToken)
+    {
+        var issuers = new List<string>();
+        for (var d = reference.FindDivision(countyCode); d is not null; d = d.ParentCode is null ? null : reference.FindDivision(d.ParentCode))
+        {
+            issuers.Add(d.Code);
+        }
+        var ids = await Sql.IdsAsync(Store.DataSource, "SELECT policy_id FROM policies WHERE issuer_code = ANY($1) ORDER BY policy_id", cancellationToken, (object)issuers.ToArray());
+        var policies = new List<AwardPolicyState>(ids.Count);
+        foreach (var id in ids)
+        {
+            policies.Add((await PolicyHandler.LoadAsync(Store, id, null, cancellationToken)).State);
+        }
+        return policies;
+    }
+
+    private static StreamAppend NewAward(AwardDetermined award) =>
+        new(award.AwardId, StreamType, ExpectedVersion.NoStream, award.CountyCode, [award]);
+
+    private static AwardState Found(AwardState award, Guid awardId) =>
+        award.Status == AwardStatus.None
+            ? throw new DomainException("award.not-found", $"awardId: no award {awardId} has been determined.")
+            : award;
+}
+
+/// <summary>
+/// An award stream folded: the award itself and the money paid on it. Events of the stream that are
+/// not award events (payments, added by the disbursement side) are folded by <see cref="Evolve"/> too.
+/// </summary>
+public sealed record AwardLedger(AwardState Award, Money PaidNet)
+{
+    public static readonly AwardLedger Initial = new(AwardState.Initial, Money.Zero);
+
+    public static AwardLedger Evolve(AwardLedger state, object @event) => @event switch
+    {
+        IAwardEvent e => state with { Award = AwardDecider.Evolve(state.Award, e) },
+        _ => state,
+    };
+}

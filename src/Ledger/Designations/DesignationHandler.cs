@@ -1,0 +1,147 @@
+using Ledger.Awards;
+using Ledger.Enterprises;
+using Ledger.EventStore;
+using Ledger.Reference;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Designations;
+
+/// <summary>
+/// The designation lifecycle. A recognition or a passed renewal determines its awards in the same
+/// transaction (免申即享); a revocation cancels the unpaid part of the designation's awards.
+/// </summary>
+public sealed class DesignationHandler(CommandRunner runner, ReferenceData reference, EnterpriseHandler enterprises, AwardHandler awards)
+{
+    public const string StreamType = "designation";
+
+    private EventStore.EventStore Store => runner.Store;
+
+    public async Task<Guid> SubmitAsync(SubmitDeclaration command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
+            // The enterprise's own USCC and county, as of now, whatever the command carried.
+            var declared = DesignationDecider.Decide(
+                command with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyCode },
+                await EnterpriseDesignationsAsync(command.EnterpriseId, ct), reference);
+            return [new StreamAppend(declared.DesignationId, StreamType, ExpectedVersion.NoStream, declared.CountyCode, [declared])];
+        }, cancellationToken: cancellationToken);
+        return result!.Streams[0].StreamId;
+    }
+
+    public Task ReviewAsync(ReviewDeclaration command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var current = await LoadExistingAsync(command.DesignationId, ct);
+            return [Append(current, DesignationDecider.Decide(command, current.State, reference))];
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Records the recognition and determines the awards every covering policy owes for it.</summary>
+    public async Task<Guid> RecognizeAsync(RecognizeDesignation command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
+            if (command.Historical is { } historical && (historical.Uscc != enterprise.Uscc || historical.CountyCode != enterprise.CountyCode))
+            {
+                command = command with { Historical = historical with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyCode } };
+            }
+            var recognized = DesignationDecider.Decide(command, await EnterpriseDesignationsAsync(command.EnterpriseId, ct), reference);
+            var version = await Store.StreamVersionAsync(recognized.DesignationId, ct);
+            return [
+                new StreamAppend(recognized.DesignationId, StreamType, version, recognized.CountyCode, [recognized]),
+                .. await awards.DetermineAsync(AwardTriggerFact.Recognition(recognized), command.Actor, command.At, ct),
+            ];
+        }, cancellationToken: cancellationToken);
+        return result!.Streams[0].StreamId;
+    }
+
+    /// <summary>Records a renewal review; a pass determines the renewal awards of every covering policy.</summary>
+    public Task RenewAsync(ReviewRenewal command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var current = await LoadExistingAsync(command.DesignationId, ct);
+            var state = current.State;
+            var laterRound = await Store.StreamVersionAsync(DesignationDecider.StreamId(state.EnterpriseId, state.Tier, state.Round + 1), ct) > 0;
+            var reviewed = DesignationDecider.Decide(command, state, laterRound, reference);
+            List<StreamAppend> appends = [Append(current, reviewed)];
+            if (reviewed.Outcome == RenewalOutcome.Passed)
+            {
+                // The enterprise's county on the renewal date: where it is now (DESIGN §8 attributes each fact as of itself).
+                var enterprise = await EnterpriseAsync(state.EnterpriseId, ct);
+                appends.AddRange(await awards.DetermineAsync(AwardTriggerFact.Renewal(state, reviewed, enterprise.CountyCode), command.Actor, command.At, ct));
+            }
+            return appends;
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Revokes the designation and cancels the unpaid part of every award it earned.</summary>
+    public Task RevokeAsync(RevokeDesignation command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var current = await LoadExistingAsync(command.DesignationId, ct);
+            List<StreamAppend> appends = [Append(current, DesignationDecider.Decide(command, current.State))];
+            foreach (var award in await awards.AwardsAsync("designation_id = $1 AND status <> 'cancelled'", ct, command.DesignationId))
+            {
+                var ledger = await awards.LoadAsync(award.Id, null, ct);
+                var cancelled = AwardDecider.Decide(
+                    new CancelAward(award.Id, $"认定已撤销：{command.Reason}", command.Actor, command.At), ledger.State.Award, ledger.State.PaidNet);
+                appends.Add(new StreamAppend(award.Id, AwardHandler.StreamType, ledger.Version, award.CountyCode, [cancelled]));
+            }
+            return appends;
+        }, command.Reason, cancellationToken);
+
+    /// <summary>The expiry run: every recognized designation whose valid-to lies before <paramref name="asOf"/> expires, in one transaction.</summary>
+    public async Task<int> ExpireAsync(LocalDate asOf, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await runner.RunAsync(context, new ExpireDesignations(asOf), async ct =>
+        {
+            var appends = new List<StreamAppend>();
+            foreach (var id in await IdsAsync("SELECT designation_id FROM designations WHERE status = 'recognized' AND valid_to < $1 ORDER BY designation_id", ct, asOf.ToDateOnly()))
+            {
+                var current = await LoadAsync(id, null, ct);
+                if (DesignationDecider.Expire(current.State, asOf, context.Actor, context.Now) is { } expired)
+                {
+                    appends.Add(Append(current, expired));
+                }
+            }
+            return appends;
+        }, cancellationToken: cancellationToken);
+        return result?.Streams.Count ?? 0;
+    }
+
+    public Task<Aggregated<DesignationState>> LoadAsync(Guid designationId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
+        Store.AggregateStreamAsync(designationId, DesignationState.Initial, (s, e) => DesignationDecider.Evolve(s, (IDesignationEvent)e), limit, cancellationToken);
+
+    public async Task<IReadOnlyList<DesignationState>> EnterpriseDesignationsAsync(Guid enterpriseId, CancellationToken cancellationToken = default)
+    {
+        var states = new List<DesignationState>();
+        foreach (var id in await IdsAsync("SELECT designation_id FROM designations WHERE enterprise_id = $1 ORDER BY tier, round", cancellationToken, enterpriseId))
+        {
+            states.Add((await LoadAsync(id, null, cancellationToken)).State);
+        }
+        return states;
+    }
+
+    private async Task<Aggregated<DesignationState>> LoadExistingAsync(Guid designationId, CancellationToken cancellationToken)
+    {
+        var current = await LoadAsync(designationId, null, cancellationToken);
+        return current.Version == 0
+            ? throw new DomainException("designation.not-found", $"designationId: no designation {designationId} exists.")
+            : current;
+    }
+
+    private async Task<Enterprise> EnterpriseAsync(Guid enterpriseId, CancellationToken cancellationToken) =>
+        (await enterprises.LoadAsync(enterpriseId, null, cancellationToken)).State
+        ?? throw new DomainException("enterprise.not-found", $"enterpriseId: no enterprise {enterpriseId} is registered; register it first.");
+
+    private static StreamAppend Append(Aggregated<DesignationState> current, object @event) =>
+        new(current.State.Id, StreamType, current.Version, current.State.CountyCode, [@event]);
+
+    private Task<IReadOnlyList<Guid>> IdsAsync(string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        Sql.IdsAsync(Store.DataSource, sql, cancellationToken, parameters);
+}
+
+/// <summary>The expiry run as a command: its idempotency fingerprint.</summary>
+public sealed record ExpireDesignations(LocalDate AsOf);

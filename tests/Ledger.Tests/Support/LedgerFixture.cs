@@ -1,0 +1,64 @@
+using System.Globalization;
+using Ledger.Designations;
+using Ledger.Enterprises;
+using Ledger.EventStore;
+using Ledger.Testing;
+using Ledger.Tests.Reference;
+using NodaTime;
+
+namespace Ledger.Tests.Support;
+
+/// <summary>A fresh database with the whole ledger on it and the shipped reference data: for tests that go end to end.</summary>
+public abstract class LedgerFixture : IAsyncLifetime
+{
+    protected static readonly Instant Now = Instant.FromUtc(2024, 3, 1, 2, 0);
+    private LedgerDatabase _db = null!;
+    private int _enterprises;
+
+    protected LedgerApp App { get; private set; } = null!;
+
+    protected LedgerDatabase Database => _db;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestPostgres.CreateDatabaseAsync();
+        App = new LedgerApp(_db, ShippedReferenceData.Instance);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    protected static CommandContext As(string actor, string role = "clerk", string? key = null) => new(actor, role, Now, key);
+
+    /// <summary>A valid USCC registered in <paramref name="division"/>: the first 17 characters made up, the check character computed.</summary>
+    public static string UsccFor(string division, int serial)
+    {
+        var first17 = "91" + division + serial.ToString("D8", CultureInfo.InvariantCulture) + "X";
+        return first17 + Uscc.CheckCharacter(first17);
+    }
+
+    protected async Task<Guid> RegisterAsync(string county, string name = "测试企业")
+    {
+        var serial = Interlocked.Increment(ref _enterprises);
+        return await App.Enterprises.RegisterAsync(
+            new RegisterEnterprise(UsccFor(county, serial), $"{name}{serial}", county, "制造业", null, "clerk", Now), As("clerk"));
+    }
+
+    /// <summary>Records a recognition as an import of a past decision (no declaration, no prerequisite check).</summary>
+    protected Task<Guid> ImportRecognitionAsync(Guid enterprise, string tier, LocalDate on, string document = "苏工信〔2022〕1号") =>
+        App.Designations.RecognizeAsync(
+            new RecognizeDesignation(enterprise, tier, "江苏省工业和信息化厅", document, on, null, null, null, "clerk", Now,
+                new HistoricalImport("", "")), As("clerk"));
+
+    protected async Task<IReadOnlyList<Ledger.Awards.AwardDetermined>> AwardsOfAsync(Guid enterprise)
+    {
+        var awards = new List<Ledger.Awards.AwardDetermined>();
+        await foreach (var e in App.Store.ReadAllAsync(eventTypes: ["award-determined"]))
+        {
+            if (e.Data is Ledger.Awards.AwardDetermined a && a.EnterpriseId == enterprise)
+            {
+                awards.Add(a);
+            }
+        }
+        return awards;
+    }
+}
