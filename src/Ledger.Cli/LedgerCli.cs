@@ -53,6 +53,11 @@ public static class LedgerCli
             await error.WriteLineAsync($"ledger: {e.Message}");
             return ExitCodes.Environment;
         }
+        catch (Reference.ReferenceDataException e)
+        {
+            await error.WriteLineAsync($"ledger: reference data: {e.Message}");
+            return ExitCodes.Environment;
+        }
         catch (MigrationException e)
         {
             await error.WriteLineAsync($"ledger: {e.Message}");

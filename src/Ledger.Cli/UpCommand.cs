@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ledger.EventStore;
+using Ledger.Reference;
 
 namespace Ledger.Cli;
 
@@ -14,12 +15,15 @@ internal static class UpCommand
         command.Options.Add(Once);
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            // Reference data first: a bad file stops start-up (naming file and line) before anything touches the database.
+            var reference = ReferenceDataLoader.LoadDefault();
             await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken);
-            var store = LedgerCli.Store(database);
+            var store = new LedgerApp(database, reference).Store;
             var head = await store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server
                 ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}"
                 : $"Ledger database ready: {database.Description}");
+            await output.WriteLineAsync($"Reference data: {reference.Tiers.Count} tiers, {reference.Divisions.Count} divisions, working-day calendar {reference.Calendar.CoveredYears.Min()}–{reference.Calendar.CoveredYears.Max()} ({ReferenceDataLoader.DefaultDirectory})");
             await output.WriteLineAsync($"Events: {head.Seq}; chain head {head.HashHex}");
             if (parsed.GetValue(Once))
             {
