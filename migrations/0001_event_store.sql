@@ -27,7 +27,7 @@ CREATE UNIQUE INDEX streams_type_natural_key ON streams (type, natural_key) WHER
 CREATE TABLE events (
     seq             bigint      PRIMARY KEY CHECK (seq > 0),
     event_id        uuid        NOT NULL UNIQUE,
-    stream_id       uuid        NOT NULL REFERENCES streams (id),
+    stream_id       uuid        NOT NULL,
     stream_version  bigint      NOT NULL CHECK (stream_version > 0),
     event_type      text        NOT NULL,
     data            jsonb       NOT NULL,
@@ -60,84 +60,117 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION events_refuse_change();
 
 -- One event's canonical form: every stored column but the hashes, each as its UTF-8 byte length,
--- ':', the text, ';'. jsonb's own text output is canonical (key order and spacing are fixed);
--- the bytes a client sent are not. recorded_at enters as microseconds since the Unix epoch so
--- the server's TimeZone setting cannot change it.
+-- ':', the text, ';'. jsonb's own text output is canonical (key order and spacing are fixed); the
+-- bytes a client sent are not. recorded_at enters as microseconds since the Unix epoch so the
+-- server's TimeZone setting cannot change it. STABLE (extract is) so the planner inlines it.
 CREATE FUNCTION event_canonical(
     p_seq bigint, p_event_id uuid, p_stream_id uuid, p_stream_version bigint, p_event_type text,
-    p_data jsonb, p_metadata jsonb, p_county_code text, p_recorded_at timestamptz
-) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    p_data text, p_metadata text, p_county_code text, p_recorded_at timestamptz
+) RETURNS bytea LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT convert_to(
         octet_length(p_seq::text) || ':' || p_seq::text || ';' ||
         octet_length(p_event_id::text) || ':' || p_event_id::text || ';' ||
         octet_length(p_stream_id::text) || ':' || p_stream_id::text || ';' ||
         octet_length(p_stream_version::text) || ':' || p_stream_version::text || ';' ||
         octet_length(p_event_type) || ':' || p_event_type || ';' ||
-        octet_length(p_data::text) || ':' || p_data::text || ';' ||
-        octet_length(p_metadata::text) || ':' || p_metadata::text || ';' ||
+        octet_length(p_data) || ':' || p_data || ';' ||
+        octet_length(p_metadata) || ':' || p_metadata || ';' ||
         octet_length(p_county_code) || ':' || p_county_code || ';' ||
         octet_length((extract(epoch FROM p_recorded_at) * 1000000)::bigint::text) || ':' ||
             (extract(epoch FROM p_recorded_at) * 1000000)::bigint::text || ';',
         'UTF8')
 $$;
 
--- Appends the events of one command in one statement: one round trip, one transaction-level lock.
--- Streams come as parallel arrays (s_*), events as parallel arrays (e_*) whose e_stream is a
--- 1-based index into the streams. Expected version: -1 any, 0 the stream must not exist, n the
--- stream must be at version n. Everything happens under the head lock, so the idempotency check,
--- the version checks, the gapless seq and the chain all see one consistent state.
--- Errors: LE001 version conflict, LE002 idempotency key reused for a different command,
--- LE003 natural key held by another stream, LE004 malformed call.
-CREATE FUNCTION append_events(
-    s_id uuid[], s_type text[], s_natural_key text[], s_expected bigint[], s_county text[],
-    e_stream int[], e_id uuid[], e_type text[], e_data jsonb[], e_metadata jsonb[],
-    p_idempotency_key text, p_fingerprint text
-) RETURNS TABLE (replayed boolean, result jsonb) LANGUAGE plpgsql AS $$
+-- The chain: hash = SHA-256(prev_hash || SHA-256(canonical form)). Each event's own digest (the
+-- leaf) is computed set-based; only the short link step is sequential.
+
+-- Appends a batch of commands (a single command is a batch of one) in one statement: one round
+-- trip, one transaction-level head lock, a gapless seq, the chain extended. Commands come as
+-- parallel arrays (c_*); their stream appends as parallel arrays (s_*, s_cmd naming the command);
+-- the events as parallel arrays (e_*, e_stream naming the stream append), all indexes 1-based.
+-- Expected version: -1 any, 0 the stream must not exist, n the stream must be at version n.
+-- A command whose idempotency key is recorded with the same fingerprint is answered from the
+-- record and appends nothing. Errors: LE001 version conflict, LE002 idempotency key reused for a
+-- different command, LE003 natural key held by another stream, LE004 malformed call.
+-- SECURITY DEFINER: the application role cannot insert into events itself; this is the only way in.
+CREATE FUNCTION append_commands(
+    c_key text[], c_fingerprint text[],
+    s_cmd int[], s_id uuid[], s_type text[], s_natural_key text[], s_expected bigint[], s_county text[],
+    e_stream int[], e_id uuid[], e_type text[], e_data jsonb[], e_metadata jsonb[]
+) RETURNS TABLE (cmd int, replayed boolean, stream_id uuid, from_version bigint, to_version bigint,
+                 first_seq bigint, last_seq bigint, recorded_at timestamptz)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
-    v_count int := coalesce(array_length(e_id, 1), 0);
-    v_streams int := coalesce(array_length(s_id, 1), 0);
+    v_commands int := coalesce(cardinality(c_key), 0);
+    v_streams int := coalesce(cardinality(s_id), 0);
+    v_events int := coalesce(cardinality(e_id), 0);
+    v_keyed boolean := false;
+    v_replayed boolean[];
+    v_active boolean[];
+    v_current bigint[];
+    v_added bigint[];
+    v_first bigint[];
+    v_last bigint[];
     v_head_seq bigint;
     v_head_hash bytea;
     v_head_at timestamptz;
     v_now timestamptz;
-    v_current bigint;
-    v_holder uuid;
-    v_existing record;
-    v_stream_version bigint[];
-    v_from bigint[];
-    v_seqs bigint[];
-    v_versions bigint[];
+    v_bad record;
+    v_seq bigint[];
+    v_version bigint[];
+    v_stream int[];
+    v_event_id uuid[];
+    v_stream_id uuid[];
+    v_type text[];
+    v_data jsonb[];
+    v_metadata jsonb[];
+    v_county text[];
+    v_leaf bytea[];
     v_prev bytea[];
-    v_hashes bytea[];
-    v_hash bytea;
-    v_result jsonb;
+    v_hash bytea[];
+    v_link bytea;
+    v_count int;
+    v_cmd int;
     i int;
-    s int;
 BEGIN
-    IF v_count = 0 OR v_streams = 0
-       OR array_length(e_stream, 1) <> v_count OR array_length(e_type, 1) <> v_count
-       OR array_length(e_data, 1) <> v_count OR array_length(e_metadata, 1) <> v_count
-       OR array_length(s_type, 1) <> v_streams OR array_length(s_expected, 1) <> v_streams
-       OR array_length(s_county, 1) <> v_streams OR array_length(s_natural_key, 1) <> v_streams THEN
-        RAISE EXCEPTION 'append_events: arrays of unequal length or nothing to append' USING ERRCODE = 'LE004';
+    IF v_commands = 0 OR v_streams = 0 OR v_events = 0
+       OR cardinality(c_fingerprint) <> v_commands
+       OR cardinality(s_cmd) <> v_streams OR cardinality(s_type) <> v_streams OR cardinality(s_natural_key) <> v_streams
+       OR cardinality(s_expected) <> v_streams OR cardinality(s_county) <> v_streams
+       OR cardinality(e_stream) <> v_events OR cardinality(e_type) <> v_events
+       OR cardinality(e_data) <> v_events OR cardinality(e_metadata) <> v_events THEN
+        RAISE EXCEPTION 'append_commands: arrays of unequal length, or nothing to append' USING ERRCODE = 'LE004';
     END IF;
-    IF (SELECT count(DISTINCT x) FROM unnest(s_id) x) <> v_streams THEN
-        RAISE EXCEPTION 'append_events: a stream is listed twice' USING ERRCODE = 'LE004';
+    IF v_streams > 1 AND (SELECT count(DISTINCT x) FROM unnest(s_id) x) <> v_streams THEN
+        RAISE EXCEPTION 'append_commands: a stream is listed twice in one call; append to it in separate calls' USING ERRCODE = 'LE004';
     END IF;
 
     -- The head lock: appends serialize here until their transaction ends.
     PERFORM pg_advisory_xact_lock(7250431);
 
-    IF p_idempotency_key IS NOT NULL THEN
-        SELECT k.fingerprint, k.result INTO v_existing FROM idempotency_keys k WHERE k.key = p_idempotency_key;
-        IF FOUND THEN
-            IF v_existing.fingerprint IS DISTINCT FROM p_fingerprint THEN
-                RAISE EXCEPTION 'idempotency key % was already used for a different command', p_idempotency_key
-                    USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', p_idempotency_key)::text;
-            END IF;
-            RETURN QUERY SELECT true, v_existing.result;
-            RETURN;
+    v_replayed := array_fill(false, ARRAY[v_commands]);
+    FOR i IN 1 .. v_commands LOOP
+        IF c_key[i] IS NOT NULL THEN
+            v_keyed := true;
+            EXIT;
         END IF;
+    END LOOP;
+    IF v_keyed THEN
+        IF (SELECT count(k) <> count(DISTINCT k) FROM unnest(c_key) k) THEN
+            RAISE EXCEPTION 'append_commands: an idempotency key appears twice in one call' USING ERRCODE = 'LE004';
+        END IF;
+        SELECT c.key INTO v_bad
+          FROM unnest(c_key, c_fingerprint) AS c (key, fingerprint)
+          JOIN idempotency_keys k ON k.key = c.key
+         WHERE k.fingerprint IS DISTINCT FROM c.fingerprint
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'idempotency key % was already used for a different command', v_bad.key
+                USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', v_bad.key)::text;
+        END IF;
+        SELECT array_agg(k.key IS NOT NULL ORDER BY c.n) INTO v_replayed
+          FROM unnest(c_key) WITH ORDINALITY AS c (key, n)
+          LEFT JOIN idempotency_keys k ON k.key = c.key;
     END IF;
 
     SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
@@ -150,82 +183,116 @@ BEGIN
     -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
     v_now := greatest(clock_timestamp(), v_head_at);
 
-    v_stream_version := array_fill(0::bigint, ARRAY[v_streams]);
-    v_from := array_fill(0::bigint, ARRAY[v_streams]);
-    FOR s IN 1 .. v_streams LOOP
-        SELECT st.version INTO v_current FROM streams st WHERE st.id = s_id[s];
-        IF NOT FOUND THEN
-            v_current := 0;
-            IF s_natural_key[s] IS NOT NULL THEN
-                SELECT st.id INTO v_holder FROM streams st WHERE st.type = s_type[s] AND st.natural_key = s_natural_key[s];
-                IF FOUND THEN
-                    RAISE EXCEPTION 'the % key % is already held by stream %', s_type[s], s_natural_key[s], v_holder
-                        USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
-                            'streamType', s_type[s], 'naturalKey', s_natural_key[s], 'existingStreamId', v_holder)::text;
-                END IF;
-            END IF;
-        END IF;
-        IF s_expected[s] >= 0 AND s_expected[s] <> v_current THEN
-            RAISE EXCEPTION 'stream % is at version %, expected %', s_id[s], v_current, s_expected[s]
-                USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
-                    'streamId', s_id[s], 'expected', s_expected[s], 'actual', v_current)::text;
-        END IF;
-        v_stream_version[s] := v_current;
-        v_from[s] := v_current + 1;
-    END LOOP;
+    SELECT array_agg(coalesce(st.version, 0) ORDER BY s.n), array_agg(NOT v_replayed[s.cmd] ORDER BY s.n)
+      INTO v_current, v_active
+      FROM unnest(s_id, s_cmd) WITH ORDINALITY AS s (id, cmd, n)
+      LEFT JOIN streams st ON st.id = s.id;
 
-    v_seqs := array_fill(0::bigint, ARRAY[v_count]);
-    v_versions := array_fill(0::bigint, ARRAY[v_count]);
-    v_prev := array_fill(NULL::bytea, ARRAY[v_count]);
-    v_hashes := array_fill(NULL::bytea, ARRAY[v_count]);
-    v_hash := v_head_hash;
-    FOR i IN 1 .. v_count LOOP
-        s := e_stream[i];
-        IF s IS NULL OR s < 1 OR s > v_streams THEN
-            RAISE EXCEPTION 'append_events: event % names stream index %', i, s USING ERRCODE = 'LE004';
-        END IF;
-        v_stream_version[s] := v_stream_version[s] + 1;
-        v_seqs[i] := v_head_seq + i;
-        v_versions[i] := v_stream_version[s];
-        v_prev[i] := v_hash;
-        v_hash := sha256(v_hash || event_canonical(
-            v_seqs[i], e_id[i], s_id[s], v_versions[i], e_type[i], e_data[i], e_metadata[i], s_county[s], v_now));
-        v_hashes[i] := v_hash;
-    END LOOP;
-
-    INSERT INTO streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
-    SELECT u.id, u.type, u.natural_key, u.version, u.county, v_now, v_now
-      FROM unnest(s_id, s_type, s_natural_key, v_stream_version, s_county) AS u (id, type, natural_key, version, county)
-    ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at;
-
-    INSERT INTO events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
-    SELECT u.seq, u.event_id, s_id[u.stream], u.version, u.event_type, u.data, u.metadata, s_county[u.stream], v_now, u.prev, u.hash
-      FROM unnest(v_seqs, e_id, e_stream, v_versions, e_type, e_data, e_metadata, v_prev, v_hashes)
-           AS u (seq, event_id, stream, version, event_type, data, metadata, prev, hash);
-
-    SELECT jsonb_build_object(
-        'firstSeq', v_head_seq + 1,
-        'lastSeq', v_head_seq + v_count,
-        'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
-        'streams', jsonb_agg(jsonb_build_object('streamId', u.id, 'fromVersion', u.f, 'toVersion', u.t) ORDER BY u.n))
-      INTO v_result
-      FROM unnest(s_id, v_from, v_stream_version) WITH ORDINALITY AS u (id, f, t, n);
-
-    IF p_idempotency_key IS NOT NULL THEN
-        INSERT INTO idempotency_keys (key, fingerprint, result, recorded_at)
-        VALUES (p_idempotency_key, p_fingerprint, v_result, v_now);
+    SELECT s.id, s.expected, s.current INTO v_bad
+      FROM unnest(s_id, s_expected, v_current, v_active) AS s (id, expected, current, active)
+     WHERE s.active AND s.expected >= 0 AND s.expected <> s.current
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'stream % is at version %, expected %', v_bad.id, v_bad.current, v_bad.expected
+            USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
+                'streamId', v_bad.id, 'expected', v_bad.expected, 'actual', v_bad.current)::text;
+    END IF;
+    SELECT s.type, s.natural_key, st.id AS holder INTO v_bad
+      FROM unnest(s_id, s_type, s_natural_key, v_current, v_active) AS s (id, type, natural_key, current, active)
+      JOIN streams st ON st.type = s.type AND st.natural_key = s.natural_key AND st.id <> s.id
+     WHERE s.active AND s.current = 0 AND s.natural_key IS NOT NULL
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the % key % is already held by stream %', v_bad.type, v_bad.natural_key, v_bad.holder
+            USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
+                'streamType', v_bad.type, 'naturalKey', v_bad.natural_key, 'existingStreamId', v_bad.holder)::text;
     END IF;
 
-    RETURN QUERY SELECT false, v_result;
+    -- Seq, stream version and leaf digest of every event to write, set-based, in call order.
+    SELECT array_agg(x.seq ORDER BY x.n), array_agg(x.version ORDER BY x.n), array_agg(x.stream ORDER BY x.n),
+           array_agg(x.event_id ORDER BY x.n), array_agg(x.stream_id ORDER BY x.n), array_agg(x.event_type ORDER BY x.n),
+           array_agg(x.data ORDER BY x.n), array_agg(x.metadata ORDER BY x.n), array_agg(x.county ORDER BY x.n),
+           array_agg(sha256(event_canonical(x.seq, x.event_id, x.stream_id, x.version, x.event_type,
+                                            x.data::text, x.metadata::text, x.county, v_now)) ORDER BY x.n)
+      INTO v_seq, v_version, v_stream, v_event_id, v_stream_id, v_type, v_data, v_metadata, v_county, v_leaf
+      FROM (
+        SELECT e.n, e.stream, e.event_id, s.id AS stream_id, e.event_type, e.data, e.metadata, s.county,
+               v_head_seq + row_number() OVER (ORDER BY e.n) AS seq,
+               s.current + row_number() OVER (PARTITION BY e.stream ORDER BY e.n) AS version
+          FROM unnest(e_stream, e_id, e_type, e_data, e_metadata) WITH ORDINALITY
+               AS e (stream, event_id, event_type, data, metadata, n)
+          JOIN unnest(s_id, s_county, v_current, v_active) WITH ORDINALITY AS s (id, county, current, active, n)
+            ON s.n = e.stream
+         WHERE s.active
+      ) x;
+    v_count := coalesce(cardinality(v_seq), 0);
+
+    v_added := array_fill(0::bigint, ARRAY[v_streams]);
+    v_first := array_fill(NULL::bigint, ARRAY[v_commands]);
+    v_last := array_fill(NULL::bigint, ARRAY[v_commands]);
+    IF v_count > 0 THEN
+        v_prev := array_fill(NULL::bytea, ARRAY[v_count]);
+        v_hash := array_fill(NULL::bytea, ARRAY[v_count]);
+        v_link := v_head_hash;
+        FOR i IN 1 .. v_count LOOP
+            v_prev[i] := v_link;
+            v_link := sha256(v_link || v_leaf[i]);
+            v_hash[i] := v_link;
+            v_added[v_stream[i]] := v_added[v_stream[i]] + 1;
+            v_cmd := s_cmd[v_stream[i]];
+            v_first[v_cmd] := coalesce(v_first[v_cmd], v_seq[i]);
+            v_last[v_cmd] := v_seq[i];
+        END LOOP;
+
+        INSERT INTO streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
+        SELECT s.id, s.type, s.natural_key, s.current + s.added, s.county, v_now, v_now
+          FROM unnest(s_id, s_type, s_natural_key, s_county, v_current, v_added, v_active)
+               AS s (id, type, natural_key, county, current, added, active)
+         WHERE s.active AND s.added > 0
+        ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at;
+
+        INSERT INTO events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
+        SELECT u.seq, u.event_id, u.stream_id, u.version, u.event_type, u.data, u.metadata, u.county, v_now, u.prev, u.hash
+          FROM unnest(v_seq, v_event_id, v_stream_id, v_version, v_type, v_data, v_metadata, v_county, v_prev, v_hash)
+               AS u (seq, event_id, stream_id, version, event_type, data, metadata, county, prev, hash);
+
+        IF v_keyed THEN
+            INSERT INTO idempotency_keys (key, fingerprint, result, recorded_at)
+            SELECT c_key[s.cmd], c_fingerprint[s.cmd], jsonb_build_object(
+                       'firstSeq', v_first[s.cmd], 'lastSeq', v_last[s.cmd],
+                       'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
+                       'streams', jsonb_agg(jsonb_build_object(
+                           'streamId', s.id, 'fromVersion', s.current + 1, 'toVersion', s.current + s.added) ORDER BY s.n)),
+                   v_now
+              FROM unnest(s_cmd, s_id, v_current, v_added, v_active) WITH ORDINALITY AS s (cmd, id, current, added, active, n)
+             WHERE s.active AND c_key[s.cmd] IS NOT NULL
+             GROUP BY s.cmd;
+        END IF;
+    END IF;
+
+    RETURN QUERY
+        SELECT s.cmd, false, s.id, s.current + 1, s.current + s.added, v_first[s.cmd], v_last[s.cmd], v_now
+          FROM unnest(s_cmd, s_id, v_current, v_added, v_active) WITH ORDINALITY AS s (cmd, id, current, added, active, n)
+         WHERE s.active
+         ORDER BY s.n;
+    IF v_keyed THEN
+        RETURN QUERY
+            SELECT c.n::int, true, (r->>'streamId')::uuid, (r->>'fromVersion')::bigint, (r->>'toVersion')::bigint,
+                   (k.result->>'firstSeq')::bigint, (k.result->>'lastSeq')::bigint, ev.recorded_at
+              FROM unnest(c_key) WITH ORDINALITY AS c (key, n)
+              JOIN idempotency_keys k ON k.key = c.key
+              JOIN events ev ON ev.seq = (k.result->>'firstSeq')::bigint
+              CROSS JOIN LATERAL jsonb_array_elements(k.result->'streams') AS r
+             WHERE v_replayed[c.n];
+    END IF;
 END
 $$;
 
-GRANT SELECT, INSERT ON events TO ledger_app;
-GRANT SELECT, INSERT, UPDATE ON streams TO ledger_app;
-GRANT SELECT, INSERT ON idempotency_keys TO ledger_app;
-REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION append_events(uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[], text, text) TO ledger_app;
-GRANT EXECUTE ON FUNCTION event_canonical(bigint, uuid, uuid, bigint, text, jsonb, jsonb, text, timestamptz) TO ledger_app;
+REVOKE ALL ON events, streams, idempotency_keys FROM PUBLIC;
+GRANT SELECT ON events, streams, idempotency_keys TO ledger_app;
+REVOKE ALL ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) TO ledger_app;
+GRANT EXECUTE ON FUNCTION event_canonical(bigint, uuid, uuid, bigint, text, text, text, text, timestamptz) TO ledger_app;
 
 -- Read models created by later migrations are the application's to maintain.
 ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ledger_app;

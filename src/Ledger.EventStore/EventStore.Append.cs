@@ -8,7 +8,8 @@ namespace Ledger.EventStore;
 public sealed partial class EventStore
 {
     private const string AppendSql =
-        "SELECT replayed, result::text FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        "SELECT cmd, replayed, stream_id, from_version, to_version, first_seq, last_seq, recorded_at " +
+        "FROM append_commands($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
     /// <summary>Appends one stream's events as one command.</summary>
     public Task<AppendResult> AppendAsync(StreamAppend append, EventMetadata metadata, string? fingerprint = null, CancellationToken cancellationToken = default) =>
@@ -27,55 +28,34 @@ public sealed partial class EventStore
     }
 
     /// <summary>
-    /// Appends many commands in one transaction and one round trip (imports, bursts): all or none.
-    /// Results come back in the order of <paramref name="commands"/>.
+    /// Appends many commands in one transaction, one statement and one round trip (imports, bursts):
+    /// all or none. A stream may appear in only one command of a batch. Results come back in the order
+    /// of <paramref name="commands"/>.
     /// </summary>
     public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<CommandAppend> commands, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(commands.Count);
-        var prepared = commands.Select(Prepare).ToArray();
-        var projected = _projections.Count > 0 && prepared.Any(p => p.EventTypes.Any(t => _projections.Any(pr => pr.Handles(t))));
+        var batch = PreparedBatch.Create(commands, this);
+        var projected = _projections.Count > 0 && batch.EventTypes.Any(t => _projections.Any(p => p.Handles(t)));
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // A single command without projections is one statement: its own transaction, one round trip.
-        await using var transaction = commands.Count > 1 || projected ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        // Without projections the call is one statement: its own transaction, one round trip.
+        await using var transaction = projected ? await connection.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var results = new List<AppendResult>(commands.Count);
-            await using (var batch = new NpgsqlBatch(connection, transaction))
+            IReadOnlyList<AppendResult> results;
+            await using (var command = batch.ToCommand(connection, transaction))
             {
-                foreach (var command in prepared)
-                {
-                    batch.BatchCommands.Add(command.ToBatchCommand());
-                }
-                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-                do
-                {
-                    if (!await reader.ReadAsync(cancellationToken))
-                    {
-                        throw new InvalidOperationException("append_events returned no row");
-                    }
-                    results.Add(ParseResult(reader.GetString(1), reader.GetBoolean(0)));
-                }
-                while (await reader.NextResultAsync(cancellationToken));
+                results = await ReadResultsAsync(command, commands.Count, cancellationToken);
             }
             if (projected)
             {
-                for (var i = 0; i < prepared.Length; i++)
-                {
-                    if (!results[i].Replayed)
-                    {
-                        await ProjectAsync(connection, commands[i], prepared[i], results[i], cancellationToken);
-                    }
-                }
-            }
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
+                await ProjectAsync(connection, commands, batch, results, cancellationToken);
+                await transaction!.CommitAsync(cancellationToken);
             }
             return results;
         }
-        catch (PostgresException e) when (Translate(e, prepared) is { } translated)
+        catch (PostgresException e) when (Translate(e) is { } translated)
         {
             throw translated;
         }
@@ -84,7 +64,7 @@ public sealed partial class EventStore
     /// <summary>
     /// The first result of a command already appended under <paramref name="idempotencyKey"/>, or null.
     /// Handlers ask before deciding, so a retry is answered even when deciding again would now fail
-    /// (an enterprise cannot be registered twice); <c>append_events</c> checks again under its lock.
+    /// (an enterprise cannot be registered twice); <c>append_commands</c> checks again under its lock.
     /// </summary>
     public async Task<AppendResult?> IdempotentResultAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken = default)
     {
@@ -95,63 +75,68 @@ public sealed partial class EventStore
         {
             return null;
         }
-        return reader.GetString(0) == fingerprint
-            ? ParseResult(reader.GetString(1), replayed: true)
-            : throw new IdempotencyConflictException(idempotencyKey);
+        if (reader.GetString(0) != fingerprint)
+        {
+            throw new IdempotencyConflictException(idempotencyKey);
+        }
+        using var document = JsonDocument.Parse(reader.GetString(1));
+        var root = document.RootElement;
+        return new AppendResult(
+            root.GetProperty("firstSeq").GetInt64(),
+            root.GetProperty("lastSeq").GetInt64(),
+            FromMicros(root.GetProperty("recordedAtMicros").GetInt64()),
+            [.. root.GetProperty("streams").EnumerateArray().Select(s =>
+                new StreamPosition(s.GetProperty("streamId").GetGuid(), s.GetProperty("fromVersion").GetInt64(), s.GetProperty("toVersion").GetInt64()))],
+            Replayed: true);
     }
 
-    private PreparedAppend Prepare(CommandAppend command)
+    private static async Task<IReadOnlyList<AppendResult>> ReadResultsAsync(NpgsqlCommand command, int commandCount, CancellationToken cancellationToken)
     {
-        if (command.Streams.Count == 0 || command.Streams.Any(s => s.Events.Count == 0))
+        var rows = new List<(int Cmd, bool Replayed, StreamPosition Position, long First, long Last, DateTime At)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            throw new ArgumentException("an append needs at least one stream, each with at least one event");
-        }
-        if (command.Metadata.IdempotencyKey is not null && string.IsNullOrEmpty(command.Fingerprint))
-        {
-            throw new ArgumentException("a command with an idempotency key needs a fingerprint of its content");
-        }
-        var metadataJson = JsonSerializer.Serialize(command.Metadata, LedgerJson.Options);
-        var eventCount = command.Streams.Sum(s => s.Events.Count);
-        var eventStream = new int[eventCount];
-        var eventIds = new Guid[eventCount];
-        var eventTypes = new string[eventCount];
-        var eventData = new string[eventCount];
-        var eventMetadata = new string[eventCount];
-        var n = 0;
-        for (var s = 0; s < command.Streams.Count; s++)
-        {
-            foreach (var @event in command.Streams[s].Events)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var type = @event.GetType();
-                eventStream[n] = s + 1;
-                eventIds[n] = Guid.CreateVersion7();
-                eventTypes[n] = Types.NameOf(type);
-                eventData[n] = JsonSerializer.Serialize(@event, type, LedgerJson.Options);
-                eventMetadata[n] = metadataJson;
-                n++;
+                rows.Add((reader.GetInt32(0), reader.GetBoolean(1),
+                    new StreamPosition(reader.GetGuid(2), reader.GetInt64(3), reader.GetInt64(4)),
+                    reader.GetInt64(5), reader.GetInt64(6), reader.GetDateTime(7)));
             }
         }
-        return new PreparedAppend(command, eventStream, eventIds, eventTypes, eventData, eventMetadata);
+        var results = new AppendResult[commandCount];
+        foreach (var group in rows.GroupBy(r => r.Cmd))
+        {
+            var first = group.First();
+            results[group.Key - 1] = new AppendResult(first.First, first.Last, ToInstant(first.At), [.. group.Select(r => r.Position)], first.Replayed);
+        }
+        return results;
     }
 
-    private async Task ProjectAsync(NpgsqlConnection connection, CommandAppend command, PreparedAppend prepared, AppendResult result, CancellationToken cancellationToken)
+    private async Task ProjectAsync(NpgsqlConnection connection, IReadOnlyList<CommandAppend> commands, PreparedBatch batch, IReadOnlyList<AppendResult> results, CancellationToken cancellationToken)
     {
-        // Hashes are computed inside append_events; projections have no use for them, so they are left empty here.
-        var stored = new List<StoredEvent>(prepared.EventIds.Length);
+        // Hashes are computed inside append_commands; projections have no use for them, so they are left empty here.
+        var stored = new List<StoredEvent>();
         var n = 0;
-        for (var s = 0; s < command.Streams.Count; s++)
+        for (var c = 0; c < commands.Count; c++)
         {
-            var append = command.Streams[s];
-            var version = result.Streams[s].FromVersion;
-            foreach (var @event in append.Events)
+            var command = commands[c];
+            var result = results[c];
+            var seq = result.FirstSeq;
+            for (var s = 0; s < command.Streams.Count; s++)
             {
-                stored.Add(new StoredEvent(
-                    result.FirstSeq + n, prepared.EventIds[n], append.StreamId, version++, prepared.EventTypes[n], @event,
-                    command.Metadata, append.CountyCode, result.RecordedAt, [], []));
-                n++;
+                var append = command.Streams[s];
+                var version = result.Streams[s].FromVersion;
+                foreach (var @event in append.Events)
+                {
+                    if (!result.Replayed)
+                    {
+                        stored.Add(new StoredEvent(seq++, batch.EventIds[n], append.StreamId, version++, batch.EventTypes[n], @event,
+                            command.Metadata, append.CountyCode, result.RecordedAt, [], []));
+                    }
+                    n++;
+                }
             }
         }
-        // The seq order is the order events were listed in, which is the order above.
+        // The seq order is the order the events were listed in, which is the order above.
         foreach (var projection in _projections)
         {
             var mine = stored.Where(e => projection.Handles(e.EventType)).ToList();
@@ -162,23 +147,8 @@ public sealed partial class EventStore
         }
     }
 
-    private static AppendResult ParseResult(string json, bool replayed)
-    {
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
-        var streams = root.GetProperty("streams").EnumerateArray()
-            .Select(s => new StreamPosition(s.GetProperty("streamId").GetGuid(), s.GetProperty("fromVersion").GetInt64(), s.GetProperty("toVersion").GetInt64()))
-            .ToArray();
-        return new AppendResult(
-            root.GetProperty("firstSeq").GetInt64(),
-            root.GetProperty("lastSeq").GetInt64(),
-            FromMicros(root.GetProperty("recordedAtMicros").GetInt64()),
-            streams,
-            replayed);
-    }
-
     /// <summary>Maps the function's own SQLSTATEs (and unique violations) to typed exceptions; never by message text.</summary>
-    private static Exception? Translate(PostgresException e, PreparedAppend[] prepared)
+    private static Exception? Translate(PostgresException e)
     {
         switch (e.SqlState)
         {
@@ -199,36 +169,89 @@ public sealed partial class EventStore
                     var root = detail.RootElement;
                     return new NaturalKeyTakenException(root.GetProperty("streamType").GetString()!, root.GetProperty("naturalKey").GetString()!, root.GetProperty("existingStreamId").GetGuid());
                 }
-            case PostgresErrorCodes.UniqueViolation when e.TableName == "events" || e.TableName == "streams":
-                {
-                    // Only reachable if something appends around append_events; still a conflict, not a crash.
-                    var stream = prepared[0].Command.Streams[0];
-                    return new ConcurrencyException(stream.StreamId, stream.ExpectedVersion, -1);
-                }
+            case "LE004":
+                return new ArgumentException(e.MessageText, e);
             default:
                 return null;
         }
     }
 
-    private sealed record PreparedAppend(
-        CommandAppend Command, int[] EventStream, Guid[] EventIds, string[] EventTypes, string[] EventData, string[] EventMetadata)
+    /// <summary>A batch flattened into the parallel arrays <c>append_commands</c> takes.</summary>
+    private sealed class PreparedBatch
     {
-        public NpgsqlBatchCommand ToBatchCommand()
+        private readonly List<string?> _keys = [];
+        private readonly List<string?> _fingerprints = [];
+        private readonly List<int> _streamCommand = [];
+        private readonly List<Guid> _streamIds = [];
+        private readonly List<string> _streamTypes = [];
+        private readonly List<string?> _naturalKeys = [];
+        private readonly List<long> _expected = [];
+        private readonly List<string> _counties = [];
+        private readonly List<int> _eventStream = [];
+        private readonly List<Guid> _eventIds = [];
+        private readonly List<string> _eventTypes = [];
+        private readonly List<string> _data = [];
+        private readonly List<string> _metadata = [];
+
+        public IReadOnlyList<Guid> EventIds => _eventIds;
+
+        public IReadOnlyList<string> EventTypes => _eventTypes;
+
+        public static PreparedBatch Create(IReadOnlyList<CommandAppend> commands, EventStore store)
         {
-            var streams = Command.Streams;
-            var command = new NpgsqlBatchCommand(AppendSql);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = streams.Select(s => s.StreamId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams.Select(s => s.StreamType).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = streams.Select(s => s.NaturalKey).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = streams.Select(s => s.ExpectedVersion).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams.Select(s => s.CountyCode).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = EventStream });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = EventIds });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = EventTypes });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = EventData, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = EventMetadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Command.Metadata.IdempotencyKey, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = Command.Fingerprint, NpgsqlDbType = NpgsqlDbType.Text });
+            var batch = new PreparedBatch();
+            foreach (var command in commands)
+            {
+                if (command.Streams.Count == 0 || command.Streams.Any(s => s.Events.Count == 0))
+                {
+                    throw new ArgumentException("an append needs at least one stream, each with at least one event");
+                }
+                if (command.Metadata.IdempotencyKey is not null && string.IsNullOrEmpty(command.Fingerprint))
+                {
+                    throw new ArgumentException("a command with an idempotency key needs a fingerprint of its content");
+                }
+                batch._keys.Add(command.Metadata.IdempotencyKey);
+                batch._fingerprints.Add(command.Metadata.IdempotencyKey is null ? null : command.Fingerprint);
+                var metadataJson = JsonSerializer.Serialize(command.Metadata, LedgerJson.Options);
+                foreach (var stream in command.Streams)
+                {
+                    batch._streamCommand.Add(batch._keys.Count);
+                    batch._streamIds.Add(stream.StreamId);
+                    batch._streamTypes.Add(stream.StreamType);
+                    batch._naturalKeys.Add(stream.NaturalKey);
+                    batch._expected.Add(stream.ExpectedVersion);
+                    batch._counties.Add(stream.CountyCode);
+                    foreach (var @event in stream.Events)
+                    {
+                        var type = @event.GetType();
+                        batch._eventStream.Add(batch._streamIds.Count);
+                        batch._eventIds.Add(Guid.CreateVersion7());
+                        batch._eventTypes.Add(store.Types.NameOf(type));
+                        batch._data.Add(JsonSerializer.Serialize(@event, type, LedgerJson.Options));
+                        batch._metadata.Add(metadataJson);
+                    }
+                }
+            }
+            return batch;
+        }
+
+        public NpgsqlCommand ToCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+        {
+            var command = new NpgsqlCommand(AppendSql, connection, transaction);
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. _keys], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. _fingerprints], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<int[]> { TypedValue = [.. _streamCommand] });
+            p.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. _streamIds] });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _streamTypes] });
+            p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. _naturalKeys], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter<long[]> { TypedValue = [.. _expected] });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _counties] });
+            p.Add(new NpgsqlParameter<int[]> { TypedValue = [.. _eventStream] });
+            p.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. _eventIds] });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _eventTypes] });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _data], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _metadata], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             return command;
         }
     }

@@ -5,8 +5,8 @@ using System.Text;
 namespace Ledger.EventStore;
 
 /// <summary>
-/// The chain's canonical form, recomputed outside the database: it must match <c>event_canonical</c>
-/// in migrations/0001_event_store.sql byte for byte. Each field is its UTF-8 byte length, ':', the
+/// The chain recomputed outside the database: hash = SHA-256(prev_hash || SHA-256(canonical form)),
+/// where the canonical form must match <c>event_canonical</c> in migrations/0001_event_store.sql byte for byte. Each field is its UTF-8 byte length, ':', the
 /// text, ';' — unambiguous whatever the text holds.
 /// </summary>
 public static class HashChain
@@ -14,7 +14,7 @@ public static class HashChain
     /// <summary>The previous hash of the first event: 32 zero bytes.</summary>
     public static byte[] Genesis { get; } = new byte[32];
 
-    /// <summary>SHA-256 over the previous hash followed by the canonical form of the event.</summary>
+    /// <summary>SHA-256 over the previous hash followed by the event's own digest (SHA-256 of its canonical form).</summary>
     public static byte[] Hash(
         byte[] previousHash, long seq, Guid eventId, Guid streamId, long streamVersion, string eventType,
         string dataText, string metadataText, string countyCode, long recordedAtMicros)
@@ -29,10 +29,10 @@ public static class HashChain
         Field(canonical, metadataText);
         Field(canonical, countyCode);
         Field(canonical, recordedAtMicros.ToString(CultureInfo.InvariantCulture));
-        var body = Encoding.UTF8.GetBytes(canonical.ToString());
-        var input = new byte[previousHash.Length + body.Length];
+        var leaf = SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
+        var input = new byte[previousHash.Length + leaf.Length];
         previousHash.CopyTo(input, 0);
-        body.CopyTo(input, previousHash.Length);
+        leaf.CopyTo(input, previousHash.Length);
         return SHA256.HashData(input);
     }
 

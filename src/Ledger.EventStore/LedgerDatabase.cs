@@ -103,10 +103,15 @@ public sealed class LedgerDatabase : IAsyncDisposable
         try
         {
             await new Migrator(owner).ApplyAsync(Migration.Embedded(), cancellationToken);
-            // The role is a startup option, so it survives the reset a pooled connection gets on return.
+            // The role is a startup option, so it holds for the connection's life. Application sessions set
+            // nothing else, so pooled connections need no reset on return: the reset (DISCARD ALL) would also
+            // throw away the plans cached inside append_commands, re-planning every statement of every append.
             var appBuilder = appConnectionString is null
                 ? new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Options = "-c role=ledger_app" }
                 : new NpgsqlConnectionStringBuilder(appConnectionString) { IncludeErrorDetail = true };
+            appBuilder.NoResetOnClose = true;
+            appBuilder.MaxAutoPrepare = 64;
+            appBuilder.AutoPrepareMinUsages = 2;
             app = NpgsqlDataSource.Create(appBuilder.ConnectionString);
             await using (var probe = app.CreateCommand("SELECT current_user"))
             {

@@ -37,8 +37,9 @@ public sealed class CliFacts : IAsyncLifetime
     public async Task Verify_exits_1_naming_the_broken_seq()
     {
         await using (var insert = _db.Owner.CreateCommand(
-            "SELECT * FROM append_events(ARRAY[gen_random_uuid()], ARRAY['t'], ARRAY[NULL::text], ARRAY[0::bigint], ARRAY['320205'], " +
-            "ARRAY[1, 1], ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY['a', 'b'], ARRAY['{}'::jsonb, '{}'::jsonb], ARRAY['{}'::jsonb, '{}'::jsonb], NULL, NULL)"))
+            "SELECT * FROM append_commands(ARRAY[NULL::text], ARRAY[NULL::text], ARRAY[1], ARRAY[gen_random_uuid()], ARRAY['t'], ARRAY[NULL::text], " +
+            "ARRAY[0::bigint], ARRAY['320205'], ARRAY[1, 1], ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY['a', 'b'], " +
+            "ARRAY['{}'::jsonb, '{}'::jsonb], ARRAY['{}'::jsonb, '{}'::jsonb])"))
         {
             await insert.ExecuteNonQueryAsync();
         }

@@ -68,7 +68,7 @@ public sealed class TamperFacts : IAsyncLifetime
         await SuperuserAsync(
             "ALTER TABLE events DISABLE TRIGGER events_append_only",
             "UPDATE events SET data = jsonb_set(data, '{amount}', '9') WHERE seq = 2",
-            "UPDATE events SET hash = sha256(prev_hash || event_canonical(seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at)) WHERE seq = 2",
+            "UPDATE events SET hash = sha256(prev_hash || sha256(event_canonical(seq, event_id, stream_id, stream_version, event_type, data::text, metadata::text, county_code, recorded_at))) WHERE seq = 2",
             "ALTER TABLE events ENABLE TRIGGER events_append_only");
 
         var result = await _store.VerifyAsync();
@@ -78,10 +78,11 @@ public sealed class TamperFacts : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("INSERT INTO events SELECT seq + 100, gen_random_uuid(), stream_id, stream_version + 100, event_type, data, metadata, county_code, recorded_at, hash, hash FROM events WHERE seq = 5")]
     [InlineData("UPDATE events SET county_code = '330424'")]
     [InlineData("DELETE FROM events")]
     [InlineData("TRUNCATE events CASCADE")]
-    public async Task The_application_role_cannot_update_delete_or_truncate_events(string sql)
+    public async Task The_application_role_cannot_insert_update_delete_or_truncate_events_directly(string sql)
     {
         await using var command = _db.App.CreateCommand(sql);
 
