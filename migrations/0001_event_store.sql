@@ -93,13 +93,28 @@ $$;
 -- record and appends nothing. Errors: LE001 version conflict, LE002 idempotency key reused for a
 -- different command, LE003 natural key held by another stream, LE004 malformed call.
 -- SECURITY DEFINER: the application role cannot insert into events itself; this is the only way in.
+-- The recorded results of the commands under these keys, as append_commands returns them (replayed).
+CREATE FUNCTION idempotent_results(p_keys text[])
+RETURNS TABLE (cmd int, replayed boolean, stream_id uuid, from_version bigint, to_version bigint,
+               first_seq bigint, last_seq bigint, recorded_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER AS $$
+    SELECT c.n::int, true, (r->>'streamId')::uuid, (r->>'fromVersion')::bigint, (r->>'toVersion')::bigint,
+           (k.result->>'firstSeq')::bigint, (k.result->>'lastSeq')::bigint, ev.recorded_at
+      FROM unnest(p_keys) WITH ORDINALITY AS c (key, n)
+      JOIN public.idempotency_keys k ON k.key = c.key
+      JOIN public.events ev ON ev.seq = (k.result->>'firstSeq')::bigint
+      CROSS JOIN LATERAL jsonb_array_elements(k.result->'streams') AS r
+$$;
+
 CREATE FUNCTION append_commands(
     c_key text[], c_fingerprint text[],
     s_cmd int[], s_id uuid[], s_type text[], s_natural_key text[], s_expected bigint[], s_county text[],
     e_stream int[], e_id uuid[], e_type text[], e_data jsonb[], e_metadata jsonb[]
 ) RETURNS TABLE (cmd int, replayed boolean, stream_id uuid, from_version bigint, to_version bigint,
                  first_seq bigint, last_seq bigint, recorded_at timestamptz)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+-- Every relation and function of ours is schema-qualified: SECURITY DEFINER must not resolve names
+-- through the caller's search_path, and a SET search_path clause would cost a third of an append.
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     v_commands int := coalesce(cardinality(c_key), 0);
     v_streams int := coalesce(cardinality(s_id), 0);
@@ -116,6 +131,8 @@ DECLARE
     v_head_at timestamptz;
     v_now timestamptz;
     v_bad record;
+    v_fingerprint text;
+    v_version1 bigint;
     v_seq bigint[];
     v_version bigint[];
     v_stream int[];
@@ -148,6 +165,82 @@ BEGIN
     -- The head lock: appends serialize here until their transaction ends.
     PERFORM pg_advisory_xact_lock(7250431);
 
+    SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
+      FROM public.events e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        v_head_seq := 0;
+        v_head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+        v_head_at := '-infinity';
+    END IF;
+    -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
+    v_now := greatest(clock_timestamp(), v_head_at);
+
+    IF v_commands = 1 AND v_streams = 1 THEN
+        -- One command on one stream, the common case, with scalar statements only: every event is the stream's.
+        IF c_key[1] IS NOT NULL THEN
+            SELECT k.fingerprint INTO v_fingerprint FROM public.idempotency_keys k WHERE k.key = c_key[1];
+            IF FOUND THEN
+                IF v_fingerprint IS DISTINCT FROM c_fingerprint[1] THEN
+                    RAISE EXCEPTION 'idempotency key % was already used for a different command', c_key[1]
+                        USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', c_key[1])::text;
+                END IF;
+                RETURN QUERY SELECT * FROM public.idempotent_results(c_key);
+                RETURN;
+            END IF;
+        END IF;
+        SELECT st.version INTO v_version1 FROM public.streams st WHERE st.id = s_id[1];
+        IF NOT FOUND THEN
+            v_version1 := 0;
+            IF s_natural_key[1] IS NOT NULL THEN
+                SELECT st.id AS holder INTO v_bad FROM public.streams st
+                 WHERE st.type = s_type[1] AND st.natural_key = s_natural_key[1];
+                IF FOUND THEN
+                    RAISE EXCEPTION 'the % key % is already held by stream %', s_type[1], s_natural_key[1], v_bad.holder
+                        USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
+                            'streamType', s_type[1], 'naturalKey', s_natural_key[1], 'existingStreamId', v_bad.holder)::text;
+                END IF;
+            END IF;
+        END IF;
+        IF s_expected[1] >= 0 AND s_expected[1] <> v_version1 THEN
+            RAISE EXCEPTION 'stream % is at version %, expected %', s_id[1], v_version1, s_expected[1]
+                USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
+                    'streamId', s_id[1], 'expected', s_expected[1], 'actual', v_version1)::text;
+        END IF;
+        v_link := v_head_hash;
+        FOR i IN 1 .. v_events LOOP
+            INSERT INTO public.events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
+            VALUES (v_head_seq + i, e_id[i], s_id[1], v_version1 + i, e_type[i], e_data[i], e_metadata[i], s_county[1], v_now, v_link,
+                    sha256(v_link || sha256(public.event_canonical(v_head_seq + i, e_id[i], s_id[1], v_version1 + i, e_type[i],
+                                                                    e_data[i]::text, e_metadata[i]::text, s_county[1], v_now))))
+            RETURNING hash INTO v_link;
+        END LOOP;
+        IF v_version1 = 0 THEN
+            INSERT INTO public.streams (id, type, natural_key, version, county_code, created_at, updated_at)
+            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now);
+        ELSE
+            UPDATE public.streams SET version = v_version1 + v_events, updated_at = v_now WHERE id = s_id[1];
+        END IF;
+        IF c_key[1] IS NOT NULL THEN
+            INSERT INTO public.idempotency_keys (key, fingerprint, result, recorded_at)
+            VALUES (c_key[1], c_fingerprint[1], jsonb_build_object(
+                'firstSeq', v_head_seq + 1, 'lastSeq', v_head_seq + v_events,
+                'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
+                'streams', jsonb_build_array(jsonb_build_object(
+                    'streamId', s_id[1], 'fromVersion', v_version1 + 1, 'toVersion', v_version1 + v_events))), v_now);
+        END IF;
+        cmd := 1;
+        replayed := false;
+        stream_id := s_id[1];
+        from_version := v_version1 + 1;
+        to_version := v_version1 + v_events;
+        first_seq := v_head_seq + 1;
+        last_seq := v_head_seq + v_events;
+        recorded_at := v_now;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
+    -- A batch: the same checks and writes, set-based.
     v_replayed := array_fill(false, ARRAY[v_commands]);
     FOR i IN 1 .. v_commands LOOP
         IF c_key[i] IS NOT NULL THEN
@@ -161,32 +254,22 @@ BEGIN
         END IF;
         SELECT c.key INTO v_bad
           FROM unnest(c_key, c_fingerprint) AS c (key, fingerprint)
-          JOIN idempotency_keys k ON k.key = c.key
+          JOIN LATERAL (SELECT k.fingerprint FROM public.idempotency_keys k WHERE k.key = c.key) k ON true
          WHERE k.fingerprint IS DISTINCT FROM c.fingerprint
          LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION 'idempotency key % was already used for a different command', v_bad.key
                 USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', v_bad.key)::text;
         END IF;
-        SELECT array_agg(k.key IS NOT NULL ORDER BY c.n) INTO v_replayed
-          FROM unnest(c_key) WITH ORDINALITY AS c (key, n)
-          LEFT JOIN idempotency_keys k ON k.key = c.key;
+        SELECT array_agg(EXISTS (SELECT 1 FROM public.idempotency_keys k WHERE k.key = c.key) ORDER BY c.n) INTO v_replayed
+          FROM unnest(c_key) WITH ORDINALITY AS c (key, n);
     END IF;
 
-    SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
-      FROM events e ORDER BY e.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        v_head_seq := 0;
-        v_head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
-        v_head_at := '-infinity';
-    END IF;
-    -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
-    v_now := greatest(clock_timestamp(), v_head_at);
-
+    -- Index lookups per stream (LATERAL), whatever the planner guesses about the arrays' length.
     SELECT array_agg(coalesce(st.version, 0) ORDER BY s.n), array_agg(NOT v_replayed[s.cmd] ORDER BY s.n)
       INTO v_current, v_active
       FROM unnest(s_id, s_cmd) WITH ORDINALITY AS s (id, cmd, n)
-      LEFT JOIN streams st ON st.id = s.id;
+      LEFT JOIN LATERAL (SELECT x.version FROM public.streams x WHERE x.id = s.id) st ON true;
 
     SELECT s.id, s.expected, s.current INTO v_bad
       FROM unnest(s_id, s_expected, v_current, v_active) AS s (id, expected, current, active)
@@ -199,7 +282,7 @@ BEGIN
     END IF;
     SELECT s.type, s.natural_key, st.id AS holder INTO v_bad
       FROM unnest(s_id, s_type, s_natural_key, v_current, v_active) AS s (id, type, natural_key, current, active)
-      JOIN streams st ON st.type = s.type AND st.natural_key = s.natural_key AND st.id <> s.id
+      JOIN LATERAL (SELECT x.id FROM public.streams x WHERE x.type = s.type AND x.natural_key = s.natural_key AND x.id <> s.id) st ON true
      WHERE s.active AND s.current = 0 AND s.natural_key IS NOT NULL
      LIMIT 1;
     IF FOUND THEN
@@ -208,12 +291,12 @@ BEGIN
                 'streamType', v_bad.type, 'naturalKey', v_bad.natural_key, 'existingStreamId', v_bad.holder)::text;
     END IF;
 
-    -- Seq, stream version and leaf digest of every event to write, set-based, in call order.
+    -- Seq, stream version and leaf digest of every event to write, in call order.
     SELECT array_agg(x.seq ORDER BY x.n), array_agg(x.version ORDER BY x.n), array_agg(x.stream ORDER BY x.n),
            array_agg(x.event_id ORDER BY x.n), array_agg(x.stream_id ORDER BY x.n), array_agg(x.event_type ORDER BY x.n),
            array_agg(x.data ORDER BY x.n), array_agg(x.metadata ORDER BY x.n), array_agg(x.county ORDER BY x.n),
-           array_agg(sha256(event_canonical(x.seq, x.event_id, x.stream_id, x.version, x.event_type,
-                                            x.data::text, x.metadata::text, x.county, v_now)) ORDER BY x.n)
+           array_agg(sha256(public.event_canonical(x.seq, x.event_id, x.stream_id, x.version, x.event_type,
+                                                   x.data::text, x.metadata::text, x.county, v_now)) ORDER BY x.n)
       INTO v_seq, v_version, v_stream, v_event_id, v_stream_id, v_type, v_data, v_metadata, v_county, v_leaf
       FROM (
         SELECT e.n, e.stream, e.event_id, s.id AS stream_id, e.event_type, e.data, e.metadata, s.county,
@@ -244,20 +327,20 @@ BEGIN
             v_last[v_cmd] := v_seq[i];
         END LOOP;
 
-        INSERT INTO streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
+        INSERT INTO public.streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
         SELECT s.id, s.type, s.natural_key, s.current + s.added, s.county, v_now, v_now
           FROM unnest(s_id, s_type, s_natural_key, s_county, v_current, v_added, v_active)
                AS s (id, type, natural_key, county, current, added, active)
          WHERE s.active AND s.added > 0
         ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at;
 
-        INSERT INTO events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
+        INSERT INTO public.events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
         SELECT u.seq, u.event_id, u.stream_id, u.version, u.event_type, u.data, u.metadata, u.county, v_now, u.prev, u.hash
           FROM unnest(v_seq, v_event_id, v_stream_id, v_version, v_type, v_data, v_metadata, v_county, v_prev, v_hash)
                AS u (seq, event_id, stream_id, version, event_type, data, metadata, county, prev, hash);
 
         IF v_keyed THEN
-            INSERT INTO idempotency_keys (key, fingerprint, result, recorded_at)
+            INSERT INTO public.idempotency_keys (key, fingerprint, result, recorded_at)
             SELECT c_key[s.cmd], c_fingerprint[s.cmd], jsonb_build_object(
                        'firstSeq', v_first[s.cmd], 'lastSeq', v_last[s.cmd],
                        'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
@@ -276,14 +359,7 @@ BEGIN
          WHERE s.active
          ORDER BY s.n;
     IF v_keyed THEN
-        RETURN QUERY
-            SELECT c.n::int, true, (r->>'streamId')::uuid, (r->>'fromVersion')::bigint, (r->>'toVersion')::bigint,
-                   (k.result->>'firstSeq')::bigint, (k.result->>'lastSeq')::bigint, ev.recorded_at
-              FROM unnest(c_key) WITH ORDINALITY AS c (key, n)
-              JOIN idempotency_keys k ON k.key = c.key
-              JOIN events ev ON ev.seq = (k.result->>'firstSeq')::bigint
-              CROSS JOIN LATERAL jsonb_array_elements(k.result->'streams') AS r
-             WHERE v_replayed[c.n];
+        RETURN QUERY SELECT r.* FROM public.idempotent_results(c_key) r WHERE v_replayed[r.cmd];
     END IF;
 END
 $$;
@@ -293,6 +369,7 @@ GRANT SELECT ON events, streams, idempotency_keys TO ledger_app;
 REVOKE ALL ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) TO ledger_app;
 GRANT EXECUTE ON FUNCTION event_canonical(bigint, uuid, uuid, bigint, text, text, text, text, timestamptz) TO ledger_app;
+REVOKE ALL ON FUNCTION idempotent_results(text[]) FROM PUBLIC;
 
 -- Read models created by later migrations are the application's to maintain.
 ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ledger_app;
