@@ -188,20 +188,36 @@ BEGIN
                 RETURN;
             END IF;
         END IF;
-        SELECT st.version INTO v_version1 FROM public.streams st WHERE st.id = s_id[1];
-        IF NOT FOUND THEN
-            v_version1 := 0;
-            IF s_natural_key[1] IS NOT NULL THEN
-                SELECT st.id AS holder INTO v_bad FROM public.streams st
-                 WHERE st.type = s_type[1] AND st.natural_key = s_natural_key[1];
-                IF FOUND THEN
-                    RAISE EXCEPTION 'the % key % is already held by stream %', s_type[1], s_natural_key[1], v_bad.holder
-                        USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
-                            'streamType', s_type[1], 'naturalKey', s_natural_key[1], 'existingStreamId', v_bad.holder)::text;
-                END IF;
+        -- The stream row is written first, and the write is the version check: no separate lookup on the hot path.
+        IF s_natural_key[1] IS NOT NULL THEN
+            SELECT st.id AS holder INTO v_bad FROM public.streams st
+             WHERE st.type = s_type[1] AND st.natural_key = s_natural_key[1] AND st.id <> s_id[1];
+            IF FOUND THEN
+                RAISE EXCEPTION 'the % key % is already held by stream %', s_type[1], s_natural_key[1], v_bad.holder
+                    USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
+                        'streamType', s_type[1], 'naturalKey', s_natural_key[1], 'existingStreamId', v_bad.holder)::text;
             END IF;
         END IF;
-        IF s_expected[1] >= 0 AND s_expected[1] <> v_version1 THEN
+        IF s_expected[1] = 0 THEN
+            v_version1 := 0;
+            INSERT INTO public.streams (id, type, natural_key, version, county_code, created_at, updated_at)
+            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now)
+            ON CONFLICT (id) DO NOTHING;
+            GET DIAGNOSTICS v_count = ROW_COUNT;
+        ELSIF s_expected[1] > 0 THEN
+            v_version1 := s_expected[1];
+            UPDATE public.streams SET version = v_version1 + v_events, updated_at = v_now
+             WHERE id = s_id[1] AND version = v_version1;
+            GET DIAGNOSTICS v_count = ROW_COUNT;
+        ELSE
+            INSERT INTO public.streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
+            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now)
+            ON CONFLICT (id) DO UPDATE SET version = st.version + v_events, updated_at = v_now
+            RETURNING st.version - v_events INTO v_version1;
+            v_count := 1;
+        END IF;
+        IF v_count = 0 THEN
+            SELECT coalesce((SELECT st.version FROM public.streams st WHERE st.id = s_id[1]), 0) INTO v_version1;
             RAISE EXCEPTION 'stream % is at version %, expected %', s_id[1], v_version1, s_expected[1]
                 USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
                     'streamId', s_id[1], 'expected', s_expected[1], 'actual', v_version1)::text;
@@ -214,12 +230,6 @@ BEGIN
                                                                     e_data[i]::text, e_metadata[i]::text, s_county[1], v_now))))
             RETURNING hash INTO v_link;
         END LOOP;
-        IF v_version1 = 0 THEN
-            INSERT INTO public.streams (id, type, natural_key, version, county_code, created_at, updated_at)
-            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now);
-        ELSE
-            UPDATE public.streams SET version = v_version1 + v_events, updated_at = v_now WHERE id = s_id[1];
-        END IF;
         IF c_key[1] IS NOT NULL THEN
             INSERT INTO public.idempotency_keys (key, fingerprint, result, recorded_at)
             VALUES (c_key[1], c_fingerprint[1], jsonb_build_object(

@@ -60,6 +60,22 @@ public sealed class EventStoreFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expected_version_ahead_of_the_stream_is_a_conflict_and_any_appends_whatever_the_version()
+    {
+        var id = Guid.NewGuid();
+        await _store.AppendAsync(Samples.Append(id, ExpectedVersion.Any, Samples.Recorded(id)), Samples.Metadata());
+        await _store.AppendAsync(Samples.Append(id, ExpectedVersion.Any, Samples.Recorded(id)), Samples.Metadata());
+
+        var error = await Should.ThrowAsync<ConcurrencyException>(
+            () => _store.AppendAsync(Samples.Append(id, 5, Samples.Recorded(id)), Samples.Metadata()));
+
+        (error.ExpectedVersion, error.ActualVersion).ShouldBe((5L, 2L));
+        (await _store.StreamVersionAsync(id)).ShouldBe(2);
+        (await _store.ReadStreamAsync(Guid.NewGuid())).ShouldBeEmpty();
+        (await _store.VerifyAsync()).Ok.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Twenty_parallel_appends_at_one_expected_version_let_exactly_one_win()
     {
         var id = Guid.NewGuid();
