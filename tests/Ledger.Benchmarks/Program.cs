@@ -1,6 +1,7 @@
 // What the event store's guarantees (head lock, idempotency, version checks, gapless seq, hash chain)
 // cost against plain INSERTs of the same rows into a table of the same shape, on a private server.
-// Usage: dotnet run -c Release --project tests/Ledger.Benchmarks [--events N] [--durable] [--concurrency]
+// Usage: dotnet run -c Release --project tests/Ledger.Benchmarks [--events N] [--no-fsync] [--concurrency]
+// Default: a durable server, as the ledger runs; --no-fsync shows the CPU cost alone (commits no longer wait for the disk).
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Ledger.Benchmarks;
@@ -10,7 +11,7 @@ using Ledger.EventStore.Embedded;
 const int Rounds = 3;
 const int ParallelWriters = 8;
 var events = 6_000;
-var durable = false;
+var durable = true;
 var concurrency = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,14 +21,14 @@ for (var i = 0; i < args.Length; i++)
             events = n;
             i++;
             break;
-        case "--durable":
-            durable = true;
+        case "--no-fsync":
+            durable = false;
             break;
         case "--concurrency":
             concurrency = true;
             break;
         default:
-            Console.Error.WriteLine("usage: Ledger.Benchmarks [--events N (>= 1000, per scenario and run)] [--durable] [--concurrency]");
+            Console.Error.WriteLine("usage: Ledger.Benchmarks [--events N (>= 1000, per scenario and run)] [--no-fsync] [--concurrency]");
             return 2;
     }
 }
