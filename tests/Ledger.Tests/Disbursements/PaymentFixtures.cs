@@ -45,27 +45,27 @@ internal static class PaymentFixtures
     /// <summary>The default threshold is 1,000,000; one approver below it, two at or above it.</summary>
     public static readonly ApprovalSettings Settings = new(Money.Of(1_000_000m));
 
-    public static readonly AwardPolicyIssued Jiaxing = JiaxingIssued;
+    public static readonly AwardPolicyIssued JiaxingPolicy = JiaxingIssued;
     public static readonly AwardPolicyIssued XishanPolicy = XishanIssued;
 
-    public static readonly AwardDetermined LittleGiantAward = Determined(Recognition(LittleGiant, D(2024, 9, 27), Haiyan), Jiaxing);
-    public static readonly AwardDetermined HiddenChampionAward = Determined(Recognition(HiddenChampion, D(2024, 9, 27), Haiyan), Jiaxing);
+    public static readonly AwardDetermined LittleGiantAward = Determined(Recognition(LittleGiant, D(2024, 9, 27), Haiyan), JiaxingPolicy);
+    public static readonly AwardDetermined HiddenChampionAward = Determined(Recognition(HiddenChampion, D(2024, 9, 27), Haiyan), JiaxingPolicy);
     public static readonly AwardDetermined XishanAward = Determined(Recognition(Provincial, D(2024, 9, 27), Xishan, EnterpriseB), XishanPolicy);
 
     public static readonly BankAccount AccountA = new("中国工商银行海盐支行", "海盐精工有限公司", "1204060109000012345");
     public static readonly BankAccount AccountB = new("江苏银行无锡锡山支行", "锡山智造有限公司", "32110188000099887");
 
-    public static readonly BudgetLineKey JiaxingCity2024 = new(Jiaxing_, 2024, FundingLevel.City);
+    public static readonly BudgetLineKey JiaxingCity2024 = new(JiaxingCode, 2024, FundingLevel.City);
     public static readonly BudgetLineKey HaiyanCounty2024 = new(Haiyan, 2024, FundingLevel.County);
     public static readonly BudgetLineKey HaiyanCounty2025 = new(Haiyan, 2025, FundingLevel.County);
     public static readonly BudgetLineKey XishanCounty2024 = new(Xishan, 2024, FundingLevel.County);
 
-    private const string Jiaxing_ = TestReference.Jiaxing;
+    private const string JiaxingCode = TestReference.Jiaxing;
 
     /// <summary>Policies, enterprises, recognitions, the three awards and 5,000,000 on each 2024 line.</summary>
     public static object[] Basics =>
     [
-        Jiaxing, XishanPolicy,
+        JiaxingPolicy, XishanPolicy,
         Registered(EnterpriseA, Haiyan, AccountA), Registered(EnterpriseB, Xishan, AccountB),
         RecognizedFor(LittleGiantAward), RecognizedFor(HiddenChampionAward), RecognizedFor(XishanAward),
         LittleGiantAward, HiddenChampionAward, XishanAward,
