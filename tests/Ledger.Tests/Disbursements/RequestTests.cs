@@ -18,7 +18,7 @@ public class RequestTests
         Spec.Given(Basics)
             .When(h => Request(h, LittleGiantAward, D1, 300000m, FundingLevel.City))
             .Then(new DisbursementRequested(
-                LittleGiantAward.AwardId, D1, Money.Of(300000m), FundingLevel.City, Jiaxing_, 2024, EnterpriseA, AccountA, Clerk, Now));
+                LittleGiantAward.AwardId, D1, Money.Of(300000m), FundingLevel.City, JiaxingCode, 2024, EnterpriseA, AccountA, Clerk, Now));
 
     [Fact]
     public void Request_may_be_made_during_the_publicity_period() =>
@@ -138,5 +138,5 @@ public class RequestTests
             .When(h => Request(h, LittleGiantAward, D1, 1000m, FundingLevel.City))
             .ThenFails("disbursement.duplicate-id");
 
-    private const string Jiaxing_ = TestReference.Jiaxing;
+    private const string JiaxingCode = TestReference.Jiaxing;
 }
