@@ -1,5 +1,8 @@
 using Ledger.Awards;
+using Ledger.Budgets;
 using Ledger.Designations;
+using Ledger.Disbursements;
+using Ledger.Enterprises;
 using Ledger.Policies;
 
 namespace Ledger.Tests.Support;
@@ -21,7 +24,7 @@ public sealed class Scenario(List<object> history)
         return this;
     }
 
-    /// <param name="decide">Returns one event, several, or null for "no event".</param>
+    /// <param name="decide">Returns one event, several, a <see cref="Decision"/> (its award events, then its budget events), or null for "no event".</param>
     public Outcome When(Func<History, object?> decide)
     {
         try
@@ -29,6 +32,7 @@ public sealed class Scenario(List<object> history)
             return decide(new History(history)) switch
             {
                 null => new Outcome([], null),
+                Decision decision => new Outcome(decision.Events, null),
                 IEnumerable<object> many => new Outcome([.. many], null),
                 var one => new Outcome([one], null),
             };
@@ -66,7 +70,8 @@ public sealed class Outcome(IReadOnlyList<object>? events, DomainException? erro
         return error;
     }
 
-    private IReadOnlyList<object> Events()
+    /// <summary>The events decided (failing when the decision was an error), for assertions on a part of them.</summary>
+    public IReadOnlyList<object> Events()
     {
         error.ShouldBeNull($"unexpected {error?.Code}: {error?.Message}");
         return events!;
@@ -94,4 +99,18 @@ public sealed class History(IReadOnlyList<object> events)
 
     public IReadOnlyCollection<AwardState> Awards() =>
         [.. events.OfType<IAwardEvent>().GroupBy(e => e.AwardId).Select(g => g.Aggregate(AwardState.Initial, AwardDecider.Evolve))];
+
+    /// <summary>The whole award stream: the award's own events and its disbursements and clawbacks.</summary>
+    public AwardAccount Account(Guid awardId) =>
+        events
+            .Where(e => e is IAwardEvent a && a.AwardId == awardId || e is IAwardAccountEvent d && d.AwardId == awardId)
+            .Aggregate(AwardAccount.Initial, AwardAccount.Evolve);
+
+    public BudgetLine Line(BudgetLineKey key) =>
+        events.OfType<IBudgetEvent>().Where(e => e.Line == key).Aggregate(BudgetLine.Initial(key), BudgetLine.Evolve);
+
+    public Enterprise Enterprise(Guid id) =>
+        events.Where(e => e is EnterpriseRegistered r && r.EnterpriseId == id || e is EnterpriseDetailsCorrected c && c.EnterpriseId == id)
+            .Aggregate((Enterprise?)null, Ledger.Enterprises.Enterprise.Evolve)
+        ?? throw new InvalidOperationException($"enterprise {id} is not in the given history");
 }

@@ -1,0 +1,23 @@
+using Ledger.Policies;
+using NodaTime;
+
+namespace Ledger.Clawbacks;
+
+/// <summary>Demands back part of what was paid from one funding level of an award. Amounts are decimals so that the decider refuses more than two places.</summary>
+public sealed record DemandClawback(
+    Guid AwardId,
+    Guid ClawbackId,
+    FundingLevel Level,
+    decimal Amount,
+    string Reason,
+    string Actor,
+    Instant At);
+
+public sealed record RecordClawbackRepayment(
+    Guid AwardId,
+    Guid ClawbackId,
+    decimal Amount,
+    LocalDate ValueDate,
+    string VoucherNumber,
+    string Actor,
+    Instant At);

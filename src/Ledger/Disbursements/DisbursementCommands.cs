@@ -1,0 +1,55 @@
+using Ledger.Policies;
+using NodaTime;
+
+namespace Ledger.Disbursements;
+
+// Amounts are decimals so that the decider, not the caller, refuses more than two places.
+
+/// <summary>
+/// Asks to pay <see cref="Amount"/> of the award's <see cref="Level"/> share. <see cref="PlannedYear"/> null = the year of
+/// <see cref="At"/> in China. The payee is the award's enterprise and its registered bank account.
+/// </summary>
+public sealed record RequestDisbursement(
+    Guid AwardId,
+    Guid DisbursementId,
+    decimal Amount,
+    FundingLevel Level,
+    int? PlannedYear,
+    string Requester,
+    Instant At);
+
+/// <summary>
+/// One approval. With <see cref="Historical"/> set it records an approval signed on paper before the ledger existed:
+/// no publicity wait, and the requester may appear among the signatures (the import records what happened).
+/// </summary>
+public sealed record ApproveDisbursement(
+    Guid AwardId,
+    Guid DisbursementId,
+    string Approver,
+    Instant At,
+    HistoricalApproval? Historical = null);
+
+/// <summary>Where a paper approval comes from and who imported it.</summary>
+public sealed record HistoricalApproval(string ImportBatch, string ImportedBy);
+
+public sealed record RejectDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At);
+
+public sealed record CancelDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At);
+
+/// <summary>Records the treasury's payment of an approved disbursement.</summary>
+public sealed record RecordDisbursementPayment(
+    Guid AwardId,
+    Guid DisbursementId,
+    string VoucherNumber,
+    LocalDate ValueDate,
+    string Actor,
+    Instant At);
+
+/// <summary>Records that the bank returned a paid disbursement in full on <see cref="ReturnedOn"/>.</summary>
+public sealed record RecordDisbursementReturn(
+    Guid AwardId,
+    Guid DisbursementId,
+    LocalDate ReturnedOn,
+    string Reason,
+    string Actor,
+    Instant At);

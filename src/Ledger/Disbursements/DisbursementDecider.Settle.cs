@@ -1,0 +1,154 @@
+using Ledger.Budgets;
+using Ledger.Designations;
+using NodaTime;
+
+namespace Ledger.Disbursements;
+
+public static partial class DisbursementDecider
+{
+    /// <summary>
+    /// Refused before payment. Award stream: <see cref="DisbursementRejected"/>; if the request was fully approved, its
+    /// reservation line (<see cref="Disbursement.ReservationLine"/>) also gets <see cref="BudgetReservationReleased"/>.
+    /// </summary>
+    public static Decision Decide(RejectDisbursement command, AwardAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var disbursement = Existing(account, command.DisbursementId);
+        if (!disbursement.IsOpen)
+        {
+            throw IllegalTransition(account, disbursement, "reject it");
+        }
+        var reason = Require.Text(command.Reason, "disbursement.field-required", "reason");
+        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
+        return Release(
+            Decision.Of(new DisbursementRejected(account.Award.Id, disbursement.Id, reason, actor, command.At)),
+            account, disbursement, ReleaseReason.Rejected, actor, command.At);
+    }
+
+    /// <summary>Withdrawn before payment; the same streams as a rejection. Allowed on a cancelled award or a revoked designation (that is the clean-up).</summary>
+    public static Decision Decide(CancelDisbursement command, AwardAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var disbursement = Existing(account, command.DisbursementId);
+        if (!disbursement.IsOpen)
+        {
+            throw IllegalTransition(account, disbursement, "cancel it");
+        }
+        var reason = Require.Text(command.Reason, "disbursement.field-required", "reason");
+        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
+        return Release(
+            Decision.Of(new DisbursementCancelled(account.Award.Id, disbursement.Id, reason, actor, command.At)),
+            account, disbursement, ReleaseReason.Cancelled, actor, command.At);
+    }
+
+    /// <summary>
+    /// Cancels every open disbursement of the award (requested, or approved and not paid), releasing the reservations of
+    /// the approved ones: for the award's cancellation and the designation's revocation. Award stream: one
+    /// <see cref="DisbursementCancelled"/> each; each reservation line: <see cref="BudgetReservationReleased"/>.
+    /// Nothing open: an empty decision.
+    /// </summary>
+    public static Decision CancelOpen(AwardAccount account, string reason, ReleaseReason releaseReason, string actor, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var why = Require.Text(reason, "disbursement.field-required", "reason");
+        var who = Require.Text(actor, "disbursement.field-required", "actor");
+        return account.InOrder
+            .Where(d => d.IsOpen)
+            .Aggregate(Decision.Nothing, (decision, d) => Release(
+                decision.And(Decision.Of(new DisbursementCancelled(account.Award.Id, d.Id, why, who, at))),
+                account, d, releaseReason, who, at));
+    }
+
+    /// <summary>
+    /// The treasury paid an approved disbursement. Award stream: <see cref="DisbursementPaid"/>; reservation line:
+    /// <see cref="BudgetPaid"/> (reserved → paid). The value date must fall in the planned payment year (the year the
+    /// amount was reserved in), must not be before the award's determination and not after the day it is recorded.
+    /// </summary>
+    public static Decision Decide(RecordDisbursementPayment command, AwardAccount account, DesignationState designation)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var disbursement = Existing(account, command.DisbursementId);
+        if (disbursement.Status != DisbursementStatus.Approved)
+        {
+            throw IllegalTransition(account, disbursement, "record a payment");
+        }
+        var award = Payable(account, designation, "record a payment");
+        var voucher = Require.Text(command.VoucherNumber, "disbursement.field-required", "voucherNumber");
+        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
+        if (command.ValueDate.Year != disbursement.PlannedYear)
+        {
+            throw new DomainException(
+                "disbursement.value-date-year",
+                $"valueDate: {Iso(command.ValueDate)} is not in {disbursement.PlannedYear}, the planned payment year disbursement {disbursement.Number} of award {award.Id} reserved budget in; cancel it and request again for {command.ValueDate.Year}.");
+        }
+        if (command.ValueDate < award.DeterminationDate)
+        {
+            throw new DomainException(
+                "disbursement.value-date-before-determination",
+                $"valueDate: {Iso(command.ValueDate)} is before award {award.Id} was determined ({Iso(award.DeterminationDate)}); check the date on the treasury voucher.");
+        }
+        NotFuture(command.ValueDate, command.At, "valueDate", "a payment is recorded once the treasury has made it");
+        var line = disbursement.ReservationLine;
+        return Decision.Of(new DisbursementPaid(award.Id, disbursement.Id, disbursement.Amount, voucher, command.ValueDate, actor, command.At))
+            .And(line, new BudgetPaid(BudgetLineKey.StreamId(line), line, disbursement.Id, award.Id, disbursement.Amount, command.ValueDate, actor, command.At));
+    }
+
+    /// <summary>
+    /// The bank returned a paid disbursement in full. Award stream: <see cref="DisbursementReturned"/> (the amount no longer
+    /// counts against the share, so it can be requested again); the line of the RETURN's year (same division and level,
+    /// possibly another stream than the reserved line): <see cref="BudgetReturned"/>. Allowed on a cancelled award or
+    /// revoked designation: the money came back whatever the award's fate.
+    /// </summary>
+    public static Decision Decide(RecordDisbursementReturn command, AwardAccount account)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var disbursement = Existing(account, command.DisbursementId);
+        if (disbursement.Status != DisbursementStatus.Paid)
+        {
+            throw IllegalTransition(account, disbursement, "record a bank return");
+        }
+        var reason = Require.Text(command.Reason, "disbursement.field-required", "reason");
+        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
+        if (command.ReturnedOn < disbursement.ValueDate)
+        {
+            throw new DomainException(
+                "disbursement.returned-before-paid",
+                $"returnedOn: {Iso(command.ReturnedOn)} is before disbursement {disbursement.Number} was paid ({Iso(disbursement.ValueDate!.Value)}); check the date on the bank's notice.");
+        }
+        NotFuture(command.ReturnedOn, command.At, "returnedOn", "a return is recorded once the bank has sent the money back");
+        // Clawbacks were demanded against what had been paid; a return that took the paid amount below them would
+        // leave the enterprise owing money it never kept.
+        var level = disbursement.Level;
+        if (account.PaidNet(level) - disbursement.Amount < account.ClawbackDemanded(level))
+        {
+            throw new DomainException(
+                "disbursement.return-below-clawback",
+                $"Award {account.Award.Id} has clawbacks of {account.ClawbackDemanded(level)} on its {BudgetLineKey.LevelName(level)} share, which this return of {disbursement.Amount} would leave more than the {account.PaidNet(level) - disbursement.Amount} still paid; settle the return with the clawback department before recording it.");
+        }
+        var line = new BudgetLineKey(disbursement.DivisionCode, command.ReturnedOn.Year, level);
+        return Decision.Of(new DisbursementReturned(account.Award.Id, disbursement.Id, disbursement.Amount, command.ReturnedOn, reason, actor, command.At))
+            .And(line, new BudgetReturned(BudgetLineKey.StreamId(line), line, disbursement.Id, account.Award.Id, disbursement.Amount, command.ReturnedOn, actor, command.At));
+    }
+
+    private static Decision Release(Decision decision, AwardAccount account, Disbursement disbursement, ReleaseReason reason, string actor, Instant at)
+    {
+        if (disbursement.Status != DisbursementStatus.Approved)
+        {
+            return decision;
+        }
+        var line = disbursement.ReservationLine;
+        return decision.And(line, new BudgetReservationReleased(
+            BudgetLineKey.StreamId(line), line, disbursement.Id, account.Award.Id, disbursement.Amount, reason, actor, at));
+    }
+
+    private static void NotFuture(LocalDate date, Instant at, string field, string why)
+    {
+        var today = ChinaTime.DateOf(at);
+        if (date > today)
+        {
+            throw new DomainException(
+                "disbursement.date-in-future",
+                $"{field}: {Iso(date)} is after today ({Iso(today)}); {why}.");
+        }
+    }
+}
