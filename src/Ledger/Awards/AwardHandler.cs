@@ -1,4 +1,5 @@
 using Ledger.Designations;
+using Ledger.Disbursements;
 using Ledger.EventStore;
 using Ledger.Policies;
 using Ledger.Reference;
@@ -61,25 +62,29 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
     public Task RedetermineAsync(RedetermineAward command, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, command with { At = default }, async ct =>
         {
-            var account = await LoadAsync(command.AwardId, null, ct);
-            var award = Found(account.State.Award, command.AwardId);
-            return [new StreamAppend(award.Id, StreamType, account.Version, award.CountyCode, [AwardDecider.Decide(command, award, account.State.PaidNet)])];
+            var account = (await LoadAsync(command.AwardId, null, ct)).State;
+            Found(account.Award, command.AwardId);
+            return DecisionStreams.Appends(account, AwardAccountDecider.Decide(command, account));
         }, command.Reason, cancellationToken);
 
-    /// <summary>The award stream folded: the award and what was paid on it.</summary>
-    public Task<Aggregated<AwardLedger>> LoadAsync(Guid awardId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
-        Store.AggregateStreamAsync(awardId, AwardLedger.Initial, AwardLedger.Evolve, limit, cancellationToken);
+    /// <summary>The award stream folded: the award, its disbursements and its clawbacks.</summary>
+    public Task<Aggregated<AwardAccount>> LoadAsync(Guid awardId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
+        Store.AggregateStreamAsync(awardId, AwardAccount.Initial, AwardAccount.Evolve, limit, cancellationToken);
 
-    /// <summary>Award streams of the awards matching a filter on the <c>awards</c> table.</summary>
-    public async Task<IReadOnlyList<AwardState>> AwardsAsync(string where, CancellationToken cancellationToken, params object[] parameters)
+    /// <summary>The awards matching a filter on the <c>awards</c> table, each folded from its stream.</summary>
+    public async Task<IReadOnlyList<AwardState>> AwardsAsync(string where, CancellationToken cancellationToken, params object[] parameters) =>
+        [.. (await AccountsAsync(where, cancellationToken, parameters)).Select(a => a.Award)];
+
+    /// <summary>The accounts (award, disbursements, clawbacks) of the awards matching a filter on the <c>awards</c> table.</summary>
+    public async Task<IReadOnlyList<AwardAccount>> AccountsAsync(string where, CancellationToken cancellationToken, params object[] parameters)
     {
         var ids = await Sql.IdsAsync(Store.DataSource, $"SELECT award_id FROM awards WHERE {where} ORDER BY trigger_date, award_id", cancellationToken, parameters);
-        var awards = new List<AwardState>(ids.Count);
+        var accounts = new List<AwardAccount>(ids.Count);
         foreach (var id in ids)
         {
-            awards.Add((await LoadAsync(id, null, cancellationToken)).State.Award);
+            accounts.Add((await LoadAsync(id, null, cancellationToken)).State);
         }
-        return awards;
+        return accounts;
     }
 
     private async Task<IReadOnlyList<AwardPolicyState>> CoveringPoliciesAsync(string countyCode, CancellationToken cancellationToken)
@@ -105,19 +110,4 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
         award.Status == AwardStatus.None
             ? throw new DomainException("award.not-found", $"awardId: no award {awardId} has been determined.")
             : award;
-}
-
-/// <summary>
-/// An award stream folded: the award itself and the money paid on it. Events of the stream that are
-/// not award events (payments, added by the disbursement side) are folded by <see cref="Evolve"/> too.
-/// </summary>
-public sealed record AwardLedger(AwardState Award, Money PaidNet)
-{
-    public static readonly AwardLedger Initial = new(AwardState.Initial, Money.Zero);
-
-    public static AwardLedger Evolve(AwardLedger state, object @event) => @event switch
-    {
-        IAwardEvent e => state with { Award = AwardDecider.Evolve(state.Award, e) },
-        _ => state,
-    };
 }

@@ -1,4 +1,5 @@
 using Ledger.Awards;
+using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.Reference;
@@ -76,20 +77,22 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             return appends;
         }, cancellationToken: cancellationToken);
 
-    /// <summary>Revokes the designation and cancels the unpaid part of every award it earned.</summary>
+    /// <summary>
+    /// Revokes the designation and, in the same transaction, cancels the open disbursements of every award it
+    /// earned (releasing their reservations), cancels the unpaid part of the awards, and demands back what was
+    /// paid when the revocation says so.
+    /// </summary>
     public Task RevokeAsync(RevokeDesignation command, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var current = await LoadExistingAsync(command.DesignationId, ct);
-            List<StreamAppend> appends = [Append(current, DesignationDecider.Decide(command, current.State))];
-            foreach (var award in await awards.AwardsAsync("designation_id = $1 AND status <> 'cancelled'", ct, command.DesignationId))
+            var revoked = DesignationDecider.Decide(command, current.State);
+            var decisions = new List<(AwardAccount, Decision)>();
+            foreach (var account in await awards.AccountsAsync("designation_id = $1", ct, command.DesignationId))
             {
-                var ledger = await awards.LoadAsync(award.Id, null, ct);
-                var cancelled = AwardDecider.Decide(
-                    new CancelAward(award.Id, $"认定已撤销：{command.Reason}", command.Actor, command.At), ledger.State.Award, ledger.State.PaidNet);
-                appends.Add(new StreamAppend(award.Id, AwardHandler.StreamType, ledger.Version, award.CountyCode, [cancelled]));
+                decisions.Add((account, AwardAccountDecider.Revoke(account, revoked, command.Actor, command.At)));
             }
-            return appends;
+            return [Append(current, revoked), .. DecisionStreams.Appends(decisions)];
         }, command.Reason, cancellationToken);
 
     /// <summary>The expiry run: every recognized designation whose valid-to lies before <paramref name="asOf"/> expires, in one transaction.</summary>

@@ -1,0 +1,111 @@
+using Ledger.Awards;
+using Ledger.Budgets;
+using Ledger.Designations;
+using Ledger.Enterprises;
+using Ledger.EventStore;
+using Ledger.Policies;
+using Ledger.Reference;
+using Npgsql;
+
+namespace Ledger.Disbursements;
+
+/// <summary>
+/// Disbursements, two-phase: requested → approved by distinct approvers (the final approval reserves on the
+/// budget line in the same commit) → paid or returned; rejected or cancelled before payment. Each command
+/// decides on the award's account (its stream holds the award, its disbursements and clawbacks), so two
+/// commands on one award race on one stream version: exactly one wins, the other gets a conflict.
+/// </summary>
+public sealed class DisbursementHandler(
+    CommandRunner runner, ReferenceData reference, ApprovalSettings settings,
+    AwardHandler awards, DesignationHandler designations, EnterpriseHandler enterprises, BudgetHandler budgets)
+{
+    private EventStore.EventStore Store => runner.Store;
+
+    public async Task<Guid> RequestAsync(RequestDisbursement command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        await runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await AccountAsync(command.AwardId, ct);
+            var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
+            var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
+                ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
+            return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee));
+        }, cancellationToken: cancellationToken);
+        return command.DisbursementId;
+    }
+
+    public Task ApproveAsync(ApproveDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await AccountAsync(command.AwardId, ct);
+            var disbursement = account.Find(command.DisbursementId)
+                ?? throw new DomainException("disbursement.not-found", $"disbursementId: award {command.AwardId} has no disbursement {command.DisbursementId}.");
+            var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
+            var policy = (await PolicyHandler.LoadAsync(Store, account.Award.PolicyId, null, ct)).State;
+            var line = await budgets.LoadAsync(disbursement.ReservationLine, null, ct);
+            var decision = DisbursementDecider.Decide(command, account, designation, policy, line.State, settings, reference.Calendar);
+            return DecisionStreams.Appends(account, decision, new Dictionary<BudgetLineKey, long> { [line.State.Key] = line.Version });
+        }, cancellationToken: cancellationToken);
+
+    public Task RejectAsync(RejectDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await AccountAsync(command.AwardId, ct);
+            return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account));
+        }, command.Reason, cancellationToken);
+
+    public Task CancelAsync(CancelDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await AccountAsync(command.AwardId, ct);
+            return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account));
+        }, command.Reason, cancellationToken);
+
+    /// <summary>Records the treasury's payment. A voucher number already used anywhere in the ledger is refused, naming its disbursement.</summary>
+    public async Task PayAsync(RecordDisbursementPayment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await runner.RunAsync(context, command with { At = default }, async ct =>
+            {
+                await RefuseUsedVoucherAsync(command.VoucherNumber, ct);
+                var account = await AccountAsync(command.AwardId, ct);
+                var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation));
+            }, cancellationToken: cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "vouchers_pkey")
+        {
+            // Another payment took the voucher between the check and the commit.
+            await RefuseUsedVoucherAsync(command.VoucherNumber, cancellationToken);
+            throw;
+        }
+    }
+
+    public Task ReturnAsync(RecordDisbursementReturn command, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var account = await AccountAsync(command.AwardId, ct);
+            return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account));
+        }, command.Reason, cancellationToken);
+
+    private async Task RefuseUsedVoucherAsync(string voucherNumber, CancellationToken cancellationToken)
+    {
+        await using var command = Store.DataSource.CreateCommand("SELECT disbursement_id, award_id FROM vouchers WHERE voucher_number = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = voucherNumber.Trim() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            throw new DomainException("disbursement.voucher-used",
+                $"voucherNumber: treasury voucher {voucherNumber.Trim()} already records the payment of disbursement {reader.GetGuid(0)} (award {reader.GetGuid(1)}); check the voucher number.");
+        }
+    }
+
+    private async Task<AwardAccount> AccountAsync(Guid awardId, CancellationToken cancellationToken)
+    {
+        var account = (await awards.LoadAsync(awardId, null, cancellationToken)).State;
+        return account.Award.Status == AwardStatus.None
+            ? throw new DomainException("award.not-found", $"awardId: no award {awardId} has been determined.")
+            : account;
+    }
+}
