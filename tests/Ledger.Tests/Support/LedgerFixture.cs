@@ -36,11 +36,12 @@ public abstract class LedgerFixture : IAsyncLifetime
         return first17 + Uscc.CheckCharacter(first17);
     }
 
-    protected async Task<Guid> RegisterAsync(string county, string name = "测试企业")
+    protected async Task<Guid> RegisterAsync(string county, string name = "测试企业", bool withBankAccount = false)
     {
         var serial = Interlocked.Increment(ref _enterprises);
+        var account = withBankAccount ? new BankAccount("中国工商银行无锡锡山支行", $"{name}{serial}", $"1103020109{serial:D8}") : null;
         return await App.Enterprises.RegisterAsync(
-            new RegisterEnterprise(UsccFor(county, serial), $"{name}{serial}", county, "制造业", null, "clerk", Now), As("clerk"));
+            new RegisterEnterprise(UsccFor(county, serial), $"{name}{serial}", county, "制造业", account, "clerk", Now), As("clerk"));
     }
 
     /// <summary>Records a recognition as an import of a past decision (no declaration, no prerequisite check).</summary>

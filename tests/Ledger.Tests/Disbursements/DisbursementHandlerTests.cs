@@ -1,0 +1,236 @@
+using Ledger.Awards;
+using Ledger.Budgets;
+using Ledger.Clawbacks;
+using Ledger.Designations;
+using Ledger.Disbursements;
+using Ledger.EventStore;
+using Ledger.Policies;
+using Ledger.Tests.Policies;
+using Ledger.Tests.Support;
+using NodaTime;
+
+namespace Ledger.Tests.Disbursements;
+
+/// <summary>End to end on PostgreSQL: money leaves only with approvals and budget, never twice, never above the award.</summary>
+public sealed class DisbursementHandlerTests : LedgerFixture
+{
+    private static readonly LocalDate Recognized = new(2024, 1, 10);
+    private static readonly BudgetLineKey XishanCounty2024 = new("320205", 2024, FundingLevel.County);
+
+    private async Task<Guid> XishanAwardAsync(string tier = "provincial-srdi")
+    {
+        if (await App.Store.StreamVersionAsync(AwardPolicyDecider.StreamId("320205", TestPolicies.XishanDraft.DocumentNumber)) == 0)
+        {
+            await App.Policies.IssueAsync(new IssueAwardPolicy("320205", "无锡市锡山区", TestPolicies.XishanDraft, "admin", Now), As("admin", "admin"));
+        }
+        var enterprise = await RegisterAsync("320205", withBankAccount: true);
+        await ImportRecognitionAsync(enterprise, tier, Recognized);
+        return (await AwardsOfAsync(enterprise)).Single().AwardId;
+    }
+
+    private Task AppropriateAsync(decimal yuan, BudgetLineKey? line = null) =>
+        App.Budgets.AppropriateAsync(new AppropriateBudget(line ?? XishanCounty2024, yuan, "admin", Now), As("admin", "admin"));
+
+    private async Task<Guid> RequestAsync(Guid award, decimal yuan, string clerk = "clerk-li")
+    {
+        var id = Guid.NewGuid();
+        await App.Disbursements.RequestAsync(new RequestDisbursement(award, id, yuan, FundingLevel.County, 2024, clerk, Now), As(clerk));
+        return id;
+    }
+
+    private Task ApproveAsync(Guid award, Guid disbursement, string approver = "approver-wang") =>
+        App.Disbursements.ApproveAsync(new ApproveDisbursement(award, disbursement, approver, Now), As(approver, "approver"));
+
+    private Task PayAsync(Guid award, Guid disbursement, string voucher) =>
+        App.Disbursements.PayAsync(new RecordDisbursementPayment(award, disbursement, voucher, new LocalDate(2024, 2, 28), "clerk-li", Now), As("clerk-li"));
+
+    private async Task<long> HeadAsync() => (await App.Store.HeadAsync()).Seq;
+
+    private async Task<object?> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = App.Store.DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = p });
+        }
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task A_request_approved_and_paid_moves_the_money_from_reserved_to_paid_on_its_budget_line()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+
+        var disbursement = await RequestAsync(award, 300_000m);
+        await ApproveAsync(award, disbursement);
+        (await App.Budgets.LoadAsync(XishanCounty2024)).State.Reserved.ShouldBe(Money.Of(300_000m));
+        await PayAsync(award, disbursement, "锡财国库〔2024〕0001");
+
+        var line = (await App.Budgets.LoadAsync(XishanCounty2024)).State;
+        (line.Reserved, line.Paid, line.Available).ShouldBe((Money.Zero, Money.Of(300_000m), Money.Of(700_000m)));
+        (await App.Awards.LoadAsync(award)).State.PaidNetTotal.ShouldBe(Money.Of(300_000m));
+        (await ScalarAsync("SELECT status FROM disbursements WHERE disbursement_id = $1", disbursement)).ShouldBe("paid");
+        (await ScalarAsync("SELECT disbursement_id FROM vouchers WHERE voucher_number = $1", "锡财国库〔2024〕0001")).ShouldBe(disbursement);
+        (await App.Store.VerifyAsync()).Ok.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task The_requester_cannot_approve_and_the_refusal_writes_nothing()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+        var disbursement = await RequestAsync(award, 100_000m, "clerk-li");
+        var head = await HeadAsync();
+
+        await Should.ThrowAsync<DomainException>(() => ApproveAsync(award, disbursement, "clerk-li"));
+
+        (await HeadAsync()).ShouldBe(head);
+    }
+
+    [Fact]
+    public async Task Approval_beyond_the_budget_fails_naming_the_available_amount_and_reserves_nothing()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(250_000m);
+        var disbursement = await RequestAsync(award, 300_000m);
+
+        var error = await Should.ThrowAsync<DomainException>(() => ApproveAsync(award, disbursement));
+
+        error.Message.ShouldContain("250000.00");
+        (await App.Budgets.LoadAsync(XishanCounty2024)).State.Reserved.ShouldBe(Money.Zero);
+    }
+
+    [Fact]
+    public async Task A_voucher_number_already_used_is_refused_naming_the_disbursement_that_holds_it()
+    {
+        var first = await XishanAwardAsync();
+        var second = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+        var paid = await RequestAsync(first, 100_000m);
+        await ApproveAsync(first, paid);
+        await PayAsync(first, paid, "V-0001");
+        var other = await RequestAsync(second, 100_000m);
+        await ApproveAsync(second, other);
+
+        var error = await Should.ThrowAsync<DomainException>(() => PayAsync(second, other, "V-0001"));
+
+        error.Message.ShouldContain(paid.ToString());
+        (await App.Awards.LoadAsync(second)).State.Find(other)!.Status.ShouldBe(DisbursementStatus.Approved);
+    }
+
+    [Fact]
+    public async Task Revocation_cancels_open_requests_releases_their_reservations_and_demands_back_what_was_paid()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+        var paid = await RequestAsync(award, 100_000m);
+        await ApproveAsync(award, paid);
+        await PayAsync(award, paid, "V-0002");
+        var open = await RequestAsync(award, 50_000m);
+        await ApproveAsync(award, open);
+        var designation = (await App.Awards.LoadAsync(award)).State.Award.DesignationId;
+
+        await App.Designations.RevokeAsync(new RevokeDesignation(designation, "申报数据造假", new LocalDate(2024, 2, 29), true, "clerk-li", Now), As("clerk-li"));
+
+        var account = (await App.Awards.LoadAsync(award)).State;
+        account.Find(open)!.Status.ShouldBe(DisbursementStatus.Cancelled);
+        account.Award.Status.ShouldBe(AwardStatus.Cancelled);
+        account.ClawbackOutstanding(FundingLevel.County).ShouldBe(Money.Of(100_000m));
+        var line = (await App.Budgets.LoadAsync(XishanCounty2024)).State;
+        (line.Reserved, line.Paid).ShouldBe((Money.Zero, Money.Of(100_000m)));
+
+        var clawback = account.Clawbacks.Keys.Single();
+        await App.Clawbacks.RepayAsync(new RecordClawbackRepayment(award, clawback, 100_000m, new LocalDate(2024, 3, 1), "缴库-001", "clerk-li", Now), As("clerk-li"));
+        (await App.Budgets.LoadAsync(XishanCounty2024)).State.Repaid.ShouldBe(Money.Of(100_000m));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_final_approvals_of_one_request_reserve_once()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+        var disbursement = await RequestAsync(award, 200_000m);
+
+        var outcomes = await RaceAsync(50, i => ApproveAsync(award, disbursement, $"approver-{i}"));
+
+        outcomes.Count(o => o == "ok").ShouldBe(1);
+        (await App.Budgets.LoadAsync(XishanCounty2024)).State.Reserved.ShouldBe(Money.Of(200_000m));
+        (await App.Awards.LoadAsync(award)).State.Find(disbursement)!.Approvals.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_payments_with_different_vouchers_pay_exactly_once()
+    {
+        var award = await XishanAwardAsync();
+        await AppropriateAsync(1_000_000m);
+        var disbursement = await RequestAsync(award, 200_000m);
+        await ApproveAsync(award, disbursement);
+
+        var outcomes = await RaceAsync(50, i => PayAsync(award, disbursement, $"V-{i:D4}"));
+
+        outcomes.Count(o => o == "ok").ShouldBe(1);
+        (await App.Awards.LoadAsync(award)).State.PaidNetTotal.ShouldBe(Money.Of(200_000m));
+        (await App.Budgets.LoadAsync(XishanCounty2024)).State.Paid.ShouldBe(Money.Of(200_000m));
+        (await ScalarAsync("SELECT count(*) FROM vouchers")).ShouldBe(1L);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_requests_against_one_award_never_commit_more_than_the_award()
+    {
+        var award = await XishanAwardAsync();
+
+        var outcomes = await RaceAsync(50, i => RequestAsync(award, 40_000m, $"clerk-{i}"));
+
+        var account = (await App.Awards.LoadAsync(award)).State;
+        var committed = account.Committed(FundingLevel.County);
+        committed.ShouldBeLessThanOrEqualTo(Money.Of(300_000m));
+        committed.ShouldBe(Money.Of(40_000m * outcomes.Count(o => o == "ok")));
+        outcomes.ShouldContain("ok");
+        outcomes.ShouldAllBe(o => o == "ok" || o == "conflict" || o == "refused");
+    }
+
+    [Fact]
+    public async Task Concurrent_approvals_across_awards_of_one_budget_line_never_take_it_below_zero()
+    {
+        var awards = new List<(Guid Award, Guid Disbursement)>();
+        await AppropriateAsync(1_000_000m);
+        for (var i = 0; i < 8; i++)
+        {
+            var award = await XishanAwardAsync();
+            awards.Add((award, await RequestAsync(award, 300_000m)));
+        }
+
+        var outcomes = await RaceAsync(awards.Count, i => ApproveAsync(awards[i].Award, awards[i].Disbursement));
+
+        var line = (await App.Budgets.LoadAsync(XishanCounty2024)).State;
+        line.Available.ShouldBeGreaterThanOrEqualTo(Money.Zero);
+        line.Reserved.ShouldBe(Money.Of(300_000m * outcomes.Count(o => o == "ok")));
+        outcomes.Count(o => o == "ok").ShouldBeLessThanOrEqualTo(3);
+    }
+
+    /// <summary>Starts <paramref name="count"/> commands at once; each ends ok, in a conflict, or refused by a rule.</summary>
+    private static async Task<string[]> RaceAsync(int count, Func<int, Task> command)
+    {
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            try
+            {
+                await command(i);
+                return "ok";
+            }
+            catch (ConcurrencyException)
+            {
+                return "conflict";
+            }
+            catch (DomainException)
+            {
+                return "refused";
+            }
+        })).ToArray();
+        start.Set();
+        return await Task.WhenAll(tasks);
+    }
+}
