@@ -84,6 +84,128 @@ $$;
 -- The chain: hash = SHA-256(prev_hash || SHA-256(canonical form)). Each event's own digest (the
 -- leaf) is computed set-based; only the short link step is sequential.
 
+-- Appends one command's events to one stream: the common case, with scalar statements only (see
+-- append_commands for a batch, or a command on several streams). Expected version: -1 any, 0 the
+-- stream must not exist, n the stream must be at version n. Errors as append_commands.
+-- SECURITY DEFINER: the application role cannot insert into events itself; these are the only ways in.
+-- Every relation and function of ours is schema-qualified: SECURITY DEFINER must not resolve names
+-- through the caller's search_path, and a SET search_path clause would cost a third of an append.
+CREATE FUNCTION append_command(
+    p_key text, p_fingerprint text,
+    p_stream uuid, p_type text, p_natural_key text, p_expected bigint, p_county text,
+    e_id uuid[], e_type text[], e_data jsonb[], e_metadata jsonb[],
+    OUT replayed boolean, OUT from_version bigint, OUT to_version bigint,
+    OUT first_seq bigint, OUT last_seq bigint, OUT recorded_at timestamptz
+) LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_events int := coalesce(cardinality(e_id), 0);
+    v_head_seq bigint;
+    v_head_hash bytea;
+    v_head_at timestamptz;
+    v_now timestamptz;
+    v_current bigint;
+    v_written int;
+    v_fingerprint text;
+    v_result jsonb;
+    v_holder uuid;
+    v_link bytea;
+    i int;
+BEGIN
+    IF v_events = 0 OR cardinality(e_type) <> v_events OR cardinality(e_data) <> v_events OR cardinality(e_metadata) <> v_events THEN
+        RAISE EXCEPTION 'append_command: event arrays of unequal length, or nothing to append' USING ERRCODE = 'LE004';
+    END IF;
+
+    -- The head lock: appends serialize here until their transaction ends.
+    PERFORM pg_advisory_xact_lock(7250431);
+
+    IF p_key IS NOT NULL THEN
+        SELECT k.fingerprint, k.result INTO v_fingerprint, v_result FROM public.idempotency_keys k WHERE k.key = p_key;
+        IF FOUND THEN
+            IF v_fingerprint IS DISTINCT FROM p_fingerprint THEN
+                RAISE EXCEPTION 'idempotency key % was already used for a different command', p_key
+                    USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', p_key)::text;
+            END IF;
+            replayed := true;
+            from_version := (v_result->'streams'->0->>'fromVersion')::bigint;
+            to_version := (v_result->'streams'->0->>'toVersion')::bigint;
+            first_seq := (v_result->>'firstSeq')::bigint;
+            last_seq := (v_result->>'lastSeq')::bigint;
+            SELECT e.recorded_at INTO recorded_at FROM public.events e WHERE e.seq = first_seq;
+            RETURN;
+        END IF;
+    END IF;
+
+    SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
+      FROM public.events e ORDER BY e.seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        v_head_seq := 0;
+        v_head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+        v_head_at := '-infinity';
+    END IF;
+    -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
+    v_now := greatest(clock_timestamp(), v_head_at);
+
+    IF p_natural_key IS NOT NULL THEN
+        SELECT st.id INTO v_holder FROM public.streams st
+         WHERE st.type = p_type AND st.natural_key = p_natural_key AND st.id <> p_stream;
+        IF FOUND THEN
+            RAISE EXCEPTION 'the % key % is already held by stream %', p_type, p_natural_key, v_holder
+                USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
+                    'streamType', p_type, 'naturalKey', p_natural_key, 'existingStreamId', v_holder)::text;
+        END IF;
+    END IF;
+    -- The stream row is written first, and the write is the version check: no separate lookup.
+    IF p_expected = 0 THEN
+        v_current := 0;
+        INSERT INTO public.streams (id, type, natural_key, version, county_code, created_at, updated_at)
+        VALUES (p_stream, p_type, p_natural_key, v_events, p_county, v_now, v_now)
+        ON CONFLICT (id) DO NOTHING;
+        GET DIAGNOSTICS v_written = ROW_COUNT;
+    ELSIF p_expected > 0 THEN
+        v_current := p_expected;
+        UPDATE public.streams SET version = v_current + v_events, updated_at = v_now
+         WHERE id = p_stream AND version = v_current;
+        GET DIAGNOSTICS v_written = ROW_COUNT;
+    ELSE
+        INSERT INTO public.streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
+        VALUES (p_stream, p_type, p_natural_key, v_events, p_county, v_now, v_now)
+        ON CONFLICT (id) DO UPDATE SET version = st.version + v_events, updated_at = v_now
+        RETURNING st.version - v_events INTO v_current;
+        v_written := 1;
+    END IF;
+    IF v_written = 0 THEN
+        SELECT coalesce((SELECT st.version FROM public.streams st WHERE st.id = p_stream), 0) INTO v_current;
+        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream, v_current, p_expected
+            USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
+                'streamId', p_stream, 'expected', p_expected, 'actual', v_current)::text;
+    END IF;
+
+    v_link := v_head_hash;
+    FOR i IN 1 .. v_events LOOP
+        INSERT INTO public.events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
+        VALUES (v_head_seq + i, e_id[i], p_stream, v_current + i, e_type[i], e_data[i], e_metadata[i], p_county, v_now, v_link,
+                sha256(v_link || sha256(public.event_canonical(v_head_seq + i, e_id[i], p_stream, v_current + i, e_type[i],
+                                                                e_data[i]::text, e_metadata[i]::text, p_county, v_now))))
+        RETURNING hash INTO v_link;
+    END LOOP;
+
+    IF p_key IS NOT NULL THEN
+        INSERT INTO public.idempotency_keys (key, fingerprint, result, recorded_at)
+        VALUES (p_key, p_fingerprint, jsonb_build_object(
+            'firstSeq', v_head_seq + 1, 'lastSeq', v_head_seq + v_events,
+            'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
+            'streams', jsonb_build_array(jsonb_build_object(
+                'streamId', p_stream, 'fromVersion', v_current + 1, 'toVersion', v_current + v_events))), v_now);
+    END IF;
+    replayed := false;
+    from_version := v_current + 1;
+    to_version := v_current + v_events;
+    first_seq := v_head_seq + 1;
+    last_seq := v_head_seq + v_events;
+    recorded_at := v_now;
+END
+$$;
+
 -- Appends a batch of commands (a single command is a batch of one) in one statement: one round
 -- trip, one transaction-level head lock, a gapless seq, the chain extended. Commands come as
 -- parallel arrays (c_*); their stream appends as parallel arrays (s_*, s_cmd naming the command);
@@ -112,8 +234,6 @@ CREATE FUNCTION append_commands(
     e_stream int[], e_id uuid[], e_type text[], e_data jsonb[], e_metadata jsonb[]
 ) RETURNS TABLE (cmd int, replayed boolean, stream_id uuid, from_version bigint, to_version bigint,
                  first_seq bigint, last_seq bigint, recorded_at timestamptz)
--- Every relation and function of ours is schema-qualified: SECURITY DEFINER must not resolve names
--- through the caller's search_path, and a SET search_path clause would cost a third of an append.
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     v_commands int := coalesce(cardinality(c_key), 0);
@@ -131,8 +251,6 @@ DECLARE
     v_head_at timestamptz;
     v_now timestamptz;
     v_bad record;
-    v_fingerprint text;
-    v_version1 bigint;
     v_seq bigint[];
     v_version bigint[];
     v_stream int[];
@@ -174,81 +292,6 @@ BEGIN
     END IF;
     -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
     v_now := greatest(clock_timestamp(), v_head_at);
-
-    IF v_commands = 1 AND v_streams = 1 THEN
-        -- One command on one stream, the common case, with scalar statements only: every event is the stream's.
-        IF c_key[1] IS NOT NULL THEN
-            SELECT k.fingerprint INTO v_fingerprint FROM public.idempotency_keys k WHERE k.key = c_key[1];
-            IF FOUND THEN
-                IF v_fingerprint IS DISTINCT FROM c_fingerprint[1] THEN
-                    RAISE EXCEPTION 'idempotency key % was already used for a different command', c_key[1]
-                        USING ERRCODE = 'LE002', DETAIL = jsonb_build_object('key', c_key[1])::text;
-                END IF;
-                RETURN QUERY SELECT * FROM public.idempotent_results(c_key);
-                RETURN;
-            END IF;
-        END IF;
-        -- The stream row is written first, and the write is the version check: no separate lookup on the hot path.
-        IF s_natural_key[1] IS NOT NULL THEN
-            SELECT st.id AS holder INTO v_bad FROM public.streams st
-             WHERE st.type = s_type[1] AND st.natural_key = s_natural_key[1] AND st.id <> s_id[1];
-            IF FOUND THEN
-                RAISE EXCEPTION 'the % key % is already held by stream %', s_type[1], s_natural_key[1], v_bad.holder
-                    USING ERRCODE = 'LE003', DETAIL = jsonb_build_object(
-                        'streamType', s_type[1], 'naturalKey', s_natural_key[1], 'existingStreamId', v_bad.holder)::text;
-            END IF;
-        END IF;
-        IF s_expected[1] = 0 THEN
-            v_version1 := 0;
-            INSERT INTO public.streams (id, type, natural_key, version, county_code, created_at, updated_at)
-            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now)
-            ON CONFLICT (id) DO NOTHING;
-            GET DIAGNOSTICS v_count = ROW_COUNT;
-        ELSIF s_expected[1] > 0 THEN
-            v_version1 := s_expected[1];
-            UPDATE public.streams SET version = v_version1 + v_events, updated_at = v_now
-             WHERE id = s_id[1] AND version = v_version1;
-            GET DIAGNOSTICS v_count = ROW_COUNT;
-        ELSE
-            INSERT INTO public.streams AS st (id, type, natural_key, version, county_code, created_at, updated_at)
-            VALUES (s_id[1], s_type[1], s_natural_key[1], v_events, s_county[1], v_now, v_now)
-            ON CONFLICT (id) DO UPDATE SET version = st.version + v_events, updated_at = v_now
-            RETURNING st.version - v_events INTO v_version1;
-            v_count := 1;
-        END IF;
-        IF v_count = 0 THEN
-            SELECT coalesce((SELECT st.version FROM public.streams st WHERE st.id = s_id[1]), 0) INTO v_version1;
-            RAISE EXCEPTION 'stream % is at version %, expected %', s_id[1], v_version1, s_expected[1]
-                USING ERRCODE = 'LE001', DETAIL = jsonb_build_object(
-                    'streamId', s_id[1], 'expected', s_expected[1], 'actual', v_version1)::text;
-        END IF;
-        v_link := v_head_hash;
-        FOR i IN 1 .. v_events LOOP
-            INSERT INTO public.events (seq, event_id, stream_id, stream_version, event_type, data, metadata, county_code, recorded_at, prev_hash, hash)
-            VALUES (v_head_seq + i, e_id[i], s_id[1], v_version1 + i, e_type[i], e_data[i], e_metadata[i], s_county[1], v_now, v_link,
-                    sha256(v_link || sha256(public.event_canonical(v_head_seq + i, e_id[i], s_id[1], v_version1 + i, e_type[i],
-                                                                    e_data[i]::text, e_metadata[i]::text, s_county[1], v_now))))
-            RETURNING hash INTO v_link;
-        END LOOP;
-        IF c_key[1] IS NOT NULL THEN
-            INSERT INTO public.idempotency_keys (key, fingerprint, result, recorded_at)
-            VALUES (c_key[1], c_fingerprint[1], jsonb_build_object(
-                'firstSeq', v_head_seq + 1, 'lastSeq', v_head_seq + v_events,
-                'recordedAtMicros', (extract(epoch FROM v_now) * 1000000)::bigint,
-                'streams', jsonb_build_array(jsonb_build_object(
-                    'streamId', s_id[1], 'fromVersion', v_version1 + 1, 'toVersion', v_version1 + v_events))), v_now);
-        END IF;
-        cmd := 1;
-        replayed := false;
-        stream_id := s_id[1];
-        from_version := v_version1 + 1;
-        to_version := v_version1 + v_events;
-        first_seq := v_head_seq + 1;
-        last_seq := v_head_seq + v_events;
-        recorded_at := v_now;
-        RETURN NEXT;
-        RETURN;
-    END IF;
 
     -- A batch: the same checks and writes, set-based.
     v_replayed := array_fill(false, ARRAY[v_commands]);
@@ -376,6 +419,8 @@ $$;
 
 REVOKE ALL ON events, streams, idempotency_keys FROM PUBLIC;
 GRANT SELECT ON events, streams, idempotency_keys TO ledger_app;
+REVOKE ALL ON FUNCTION append_command(text, text, uuid, text, text, bigint, text, uuid[], text[], jsonb[], jsonb[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION append_command(text, text, uuid, text, text, bigint, text, uuid[], text[], jsonb[], jsonb[]) TO ledger_app;
 REVOKE ALL ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) TO ledger_app;
 GRANT EXECUTE ON FUNCTION event_canonical(bigint, uuid, uuid, bigint, text, text, text, text, timestamptz) TO ledger_app;

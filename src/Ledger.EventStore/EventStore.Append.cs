@@ -7,6 +7,10 @@ namespace Ledger.EventStore;
 
 public sealed partial class EventStore
 {
+    private const string AppendOneSql =
+        "SELECT replayed, from_version, to_version, first_seq, last_seq, recorded_at " +
+        "FROM append_command($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
     private const string AppendSql =
         "SELECT cmd, replayed, stream_id, from_version, to_version, first_seq, last_seq, recorded_at " +
         "FROM append_commands($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
@@ -46,7 +50,9 @@ public sealed partial class EventStore
             IReadOnlyList<AppendResult> results;
             await using (var command = batch.ToCommand(connection, transaction))
             {
-                results = await ReadResultsAsync(command, commands.Count, cancellationToken);
+                results = batch.IsSingleStream
+                    ? [await ReadResultAsync(command, commands[0].Streams[0].StreamId, cancellationToken)]
+                    : await ReadResultsAsync(command, commands.Count, cancellationToken);
             }
             if (projected)
             {
@@ -64,7 +70,7 @@ public sealed partial class EventStore
     /// <summary>
     /// The first result of a command already appended under <paramref name="idempotencyKey"/>, or null.
     /// Handlers ask before deciding, so a retry is answered even when deciding again would now fail
-    /// (an enterprise cannot be registered twice); <c>append_commands</c> checks again under its lock.
+    /// (an enterprise cannot be registered twice); the append function checks again under its lock.
     /// </summary>
     public async Task<AppendResult?> IdempotentResultAsync(string idempotencyKey, string fingerprint, CancellationToken cancellationToken = default)
     {
@@ -88,6 +94,17 @@ public sealed partial class EventStore
             [.. root.GetProperty("streams").EnumerateArray().Select(s =>
                 new StreamPosition(s.GetProperty("streamId").GetGuid(), s.GetProperty("fromVersion").GetInt64(), s.GetProperty("toVersion").GetInt64()))],
             Replayed: true);
+    }
+
+    private static async Task<AppendResult> ReadResultAsync(NpgsqlCommand command, Guid streamId, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("append_command returned no row");
+        }
+        return new AppendResult(reader.GetInt64(3), reader.GetInt64(4), ToInstant(reader.GetDateTime(5)),
+            [new StreamPosition(streamId, reader.GetInt64(1), reader.GetInt64(2))], reader.GetBoolean(0));
     }
 
     private static async Task<IReadOnlyList<AppendResult>> ReadResultsAsync(NpgsqlCommand command, int commandCount, CancellationToken cancellationToken)
@@ -197,6 +214,9 @@ public sealed partial class EventStore
 
         public IReadOnlyList<string> EventTypes => _eventTypes;
 
+        /// <summary>One command on one stream: the scalar <c>append_command</c> serves it.</summary>
+        public bool IsSingleStream => _keys.Count == 1 && _streamIds.Count == 1;
+
         public static PreparedBatch Create(IReadOnlyList<CommandAppend> commands, EventStore store)
         {
             var batch = new PreparedBatch();
@@ -237,6 +257,20 @@ public sealed partial class EventStore
 
         public NpgsqlCommand ToCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction)
         {
+            if (IsSingleStream)
+            {
+                var one = new NpgsqlCommand(AppendOneSql, connection, transaction);
+                var q = one.Parameters;
+                q.Add(new NpgsqlParameter<string?> { TypedValue = _keys[0], NpgsqlDbType = NpgsqlDbType.Text });
+                q.Add(new NpgsqlParameter<string?> { TypedValue = _fingerprints[0], NpgsqlDbType = NpgsqlDbType.Text });
+                q.Add(new NpgsqlParameter<Guid> { TypedValue = _streamIds[0] });
+                q.Add(new NpgsqlParameter<string> { TypedValue = _streamTypes[0] });
+                q.Add(new NpgsqlParameter<string?> { TypedValue = _naturalKeys[0], NpgsqlDbType = NpgsqlDbType.Text });
+                q.Add(new NpgsqlParameter<long> { TypedValue = _expected[0] });
+                q.Add(new NpgsqlParameter<string> { TypedValue = _counties[0] });
+                AddEvents(q);
+                return one;
+            }
             var command = new NpgsqlCommand(AppendSql, connection, transaction);
             var p = command.Parameters;
             p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. _keys], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -248,11 +282,16 @@ public sealed partial class EventStore
             p.Add(new NpgsqlParameter<long[]> { TypedValue = [.. _expected] });
             p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _counties] });
             p.Add(new NpgsqlParameter<int[]> { TypedValue = [.. _eventStream] });
+            AddEvents(p);
+            return command;
+        }
+
+        private void AddEvents(NpgsqlParameterCollection p)
+        {
             p.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. _eventIds] });
             p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _eventTypes] });
             p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _data], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. _metadata], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            return command;
         }
     }
 }

@@ -185,6 +185,23 @@ public sealed class EventStoreFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_retries_of_a_command_on_two_streams_append_it_once_and_answer_alike()
+    {
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        StreamAppend[] command = [Samples.Append(a, ExpectedVersion.NoStream, Samples.Recorded(a)), Samples.Append(b, ExpectedVersion.NoStream, Samples.Recorded(b))];
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(
+            () => _store.AppendAsync(command, Samples.Metadata("cmd-4"), "fp"))));
+
+        results.Count(r => !r.Replayed).ShouldBe(1);
+        results.ShouldAllBe(r => r.FirstSeq == 1 && r.LastSeq == 2 && r.Streams.Count == 2);
+        results.Select(r => r.RecordedAt).Distinct().Count().ShouldBe(1);
+        (await _store.HeadAsync()).Seq.ShouldBe(2);
+        await Should.ThrowAsync<IdempotencyConflictException>(() => _store.AppendAsync([command[0]], Samples.Metadata("cmd-4"), "other"));
+    }
+
+    [Fact]
     public async Task A_natural_key_held_by_another_stream_is_refused_naming_that_stream()
     {
         var first = Guid.NewGuid();
