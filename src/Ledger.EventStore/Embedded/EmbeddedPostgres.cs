@@ -133,7 +133,7 @@ public sealed class EmbeddedPostgres : IDisposable
         var (code, output) = Posix.Run(
             Path.Combine(bin, "pg_ctl"),
             ["start", "-D", pgdata, "-w", "-t", "120", "-l", Path.Combine(root, "postgres.log"), "-o", settings],
-            root, runAs);
+            runAs);
         if (code != 0)
         {
             RefuseFolderInUse(pgdata);
@@ -153,7 +153,7 @@ public sealed class EmbeddedPostgres : IDisposable
                 return;
             }
             _stopped = true;
-            Posix.Run(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], DataRoot, _runAs);
+            Posix.Run(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], _runAs);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class EmbeddedPostgres : IDisposable
             Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return;
         }
-        var (code, output) = Posix.Run("install", ["-d", "-o", runAs, "-g", runAs, "-m", "700", root], "/");
+        var (code, output) = Posix.Run("install", ["-d", "-o", runAs, "-g", runAs, "-m", "700", root]);
         if (code != 0)
         {
             throw new LedgerEnvironmentException($"could not create the data folder {root} for user {runAs}: {output.Trim()}");
@@ -194,13 +194,13 @@ public sealed class EmbeddedPostgres : IDisposable
         }
         if (runAs is not null)
         {
-            Posix.Run("chown", [$"{runAs}:{runAs}", passwordFile], "/");
+            Posix.Run("chown", [$"{runAs}:{runAs}", passwordFile]);
         }
         var (code, output) = Posix.Run(
             Path.Combine(bin, "initdb"),
             ["-D", pgdata, "-U", ServiceUser, "--pwfile", passwordFile, "--auth-host=scram-sha-256", "--auth-local=peer",
              "--encoding=UTF8", "--locale=C", "--no-instructions"],
-            root, runAs);
+            runAs);
         if (code != 0)
         {
             throw new LedgerEnvironmentException($"initdb failed in {pgdata}: {output.Trim()}");

@@ -17,15 +17,16 @@ internal static partial class Posix
     public static bool ProcessExists(int pid) => Kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1;
 
     /// <summary>Runs a program to completion, as <paramref name="runAs"/> when given, and returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string workingDirectory, string? runAs = null, TimeSpan? timeout = null)
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? runAs = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            // initdb and pg_ctl refuse to run from a folder their user cannot enter (e.g. /root).
-            WorkingDirectory = workingDirectory,
+            // initdb and pg_ctl refuse to run from a folder their user cannot enter (e.g. /root), and the
+            // data folder itself may be gone by the time a stop runs: "/" is always there for everyone.
+            WorkingDirectory = "/",
         };
         if (runAs is null)
         {
