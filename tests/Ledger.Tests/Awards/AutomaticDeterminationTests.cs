@@ -141,6 +141,23 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     }
 
     [Fact]
+    public async Task An_up_to_award_is_redetermined_lower_with_a_reason_and_never_higher()
+    {
+        await IssueAsync(TestPolicies.XishanDraft, "320205", "无锡市锡山区");
+        var enterprise = await RegisterAsync("320205");
+        await ImportRecognitionAsync(enterprise, "provincial-srdi", D(2022, 3, 1));
+        var award = (await AwardsOfAsync(enterprise)).Single().AwardId;
+
+        await App.Awards.RedetermineAsync(new RedetermineAward(award, Money.Of(250000m), "核减：研发投入未达标", "clerk", Now), As("clerk"));
+        await Should.ThrowAsync<DomainException>(() =>
+            App.Awards.RedetermineAsync(new RedetermineAward(award, Money.Of(280000m), "上调", "clerk", Now), As("clerk")));
+
+        var account = (await App.Awards.LoadAsync(award)).State;
+        account.Award.Amount.ShouldBe(Money.Of(250000m));
+        (await App.Store.ReadStreamAsync(award))[^1].Metadata.Reason.ShouldBe("核减：研发投入未达标");
+    }
+
+    [Fact]
     public async Task A_recognition_retried_with_its_idempotency_key_determines_nothing_twice()
     {
         await IssueAsync(TestPolicies.XishanDraft, "320205", "无锡市锡山区");
