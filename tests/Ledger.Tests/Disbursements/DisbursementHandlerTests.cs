@@ -146,6 +146,20 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     }
 
     [Fact]
+    public async Task A_request_retried_under_its_idempotency_key_is_recorded_once_and_a_different_request_under_it_is_refused()
+    {
+        var award = await XishanAwardAsync();
+        var request = new RequestDisbursement(award, Guid.NewGuid(), 100_000m, FundingLevel.County, 2024, "clerk-li", Now);
+
+        await App.Disbursements.RequestAsync(request, As("clerk-li", key: "req-7"));
+        await App.Disbursements.RequestAsync(request with { At = Now.Plus(Duration.FromSeconds(3)) }, As("clerk-li", key: "req-7"));
+        await Should.ThrowAsync<IdempotencyConflictException>(() =>
+            App.Disbursements.RequestAsync(request with { Amount = 90_000m }, As("clerk-li", key: "req-7")));
+
+        (await App.Awards.LoadAsync(award)).State.Disbursements.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_final_approvals_of_one_request_reserve_once()
     {
         var award = await XishanAwardAsync();
