@@ -23,15 +23,37 @@ public sealed class DisbursementHandler(
 
     public async Task<Guid> RequestAsync(RequestDisbursement command, CommandContext context, CancellationToken cancellationToken = default)
     {
-        await runner.RunAsync(context, command with { At = default }, async ct =>
+        try
         {
-            var account = await AccountAsync(command.AwardId, ct);
-            var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
-            var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
-                ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
-            return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee));
-        }, cancellationToken: cancellationToken);
+            await runner.RunAsync(context, command with { At = default }, async ct =>
+            {
+                await RefuseUsedIdAsync(command.DisbursementId, ct);
+                var account = await AccountAsync(command.AwardId, ct);
+                var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
+                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
+                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee));
+            }, cancellationToken: cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "disbursements_pkey")
+        {
+            // Another request took the id between the check and the commit.
+            await RefuseUsedIdAsync(command.DisbursementId, cancellationToken);
+            throw;
+        }
         return command.DisbursementId;
+    }
+
+    /// <summary>Disbursement ids are unique across the ledger, not only within one award's account.</summary>
+    private async Task RefuseUsedIdAsync(Guid disbursementId, CancellationToken cancellationToken)
+    {
+        await using var command = Store.DataSource.CreateCommand("SELECT award_id FROM disbursements WHERE disbursement_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = disbursementId });
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid award)
+        {
+            throw new DomainException("disbursement.duplicate-id",
+                $"disbursementId: {disbursementId} is already a disbursement of award {award}; give the new request its own id.");
+        }
     }
 
     public Task ApproveAsync(ApproveDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>

@@ -223,6 +223,28 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         outcomes.Count(o => o == "ok").ShouldBeLessThanOrEqualTo(3);
     }
 
+    /// <summary>
+    /// Found by <see cref="RandomDatabaseInvariantTests"/> (seed 2025, step 181): the decider looked for a duplicate id
+    /// only inside the award's own account, so an id already used on another award reached the <c>disbursements</c>
+    /// read table, whose primary key refused it with a raw database error instead of a rule violation.
+    /// </summary>
+    [Fact]
+    public async Task A_disbursement_id_already_used_on_another_award_is_refused_as_a_duplicate()
+    {
+        var first = await XishanAwardAsync();
+        var second = await XishanAwardAsync();
+        var id = Guid.Parse("966c8e76-7256-af45-066c-ff4c57c4eda2");
+        await App.Disbursements.RequestAsync(new RequestDisbursement(first, id, 10_000m, FundingLevel.County, null, "clerk-li", Now), As("clerk-li"));
+        var head = await HeadAsync();
+
+        var error = await Should.ThrowAsync<DomainException>(() =>
+            App.Disbursements.RequestAsync(new RequestDisbursement(second, id, 15_142m, FundingLevel.County, 2024, "approver-wang", Now), As("approver-wang")));
+
+        error.Code.ShouldBe("disbursement.duplicate-id");
+        error.Message.ShouldContain(first.ToString());
+        (await HeadAsync()).ShouldBe(head);
+    }
+
     /// <summary>Starts <paramref name="count"/> commands at once; each ends ok, in a conflict, or refused by a rule.</summary>
     private static async Task<string[]> RaceAsync(int count, Func<int, Task> command)
     {
