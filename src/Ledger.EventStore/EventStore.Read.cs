@@ -37,13 +37,23 @@ public sealed partial class EventStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var next = Math.Max(fromSeq, 1);
+        limit ??= ReadLimit.None;
+        if (limit.AsOf is { } asOf)
+        {
+            // recorded_at never decreases along seq, so an instant is a seq bound: found once by index, it
+            // stops the paging where the instant ends instead of filtering every later row of every page.
+            await using var bound = _dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM events WHERE recorded_at <= $1");
+            bound.Parameters.Add(new NpgsqlParameter { Value = asOf.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            var upTo = (long)(await bound.ExecuteScalarAsync(cancellationToken))!;
+            limit = new ReadLimit(limit.UpToVersion, limit.UpToSeq is { } seq ? Math.Min(seq, upTo) : upTo);
+        }
         var typeFilter = eventTypes is null ? "" : " AND event_type = ANY($6)";
         while (true)
         {
             await using var command = _dataSource.CreateCommand(
                 $"SELECT {Columns} FROM events WHERE seq >= $1 AND {LimitFilter}{typeFilter} ORDER BY seq LIMIT $5");
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
-            AddLimit(command.Parameters, limit ?? ReadLimit.None);
+            AddLimit(command.Parameters, limit);
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
             if (eventTypes is not null)
             {
@@ -54,7 +64,7 @@ public sealed partial class EventStore
             {
                 yield return e;
             }
-            if (page.Count < pageSize)
+            if (page.Count < pageSize || (limit.UpToSeq is { } last && page[^1].Seq >= last))
             {
                 yield break;
             }

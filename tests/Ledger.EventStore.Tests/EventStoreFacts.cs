@@ -294,6 +294,28 @@ public sealed class EventStoreFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_all_as_of_an_instant_stops_at_what_was_recorded_by_then()
+    {
+        var id = Guid.NewGuid();
+        var first = await _store.AppendAsync(Samples.Append(id, 0, new SampleNoted(id, "a"), new SampleNoted(id, "b")), Samples.Metadata());
+        await _store.AppendAsync(Samples.Append(id, 2, new SampleNoted(id, "c")), Samples.Metadata());
+
+        var seen = new List<long>();
+        await foreach (var e in _store.ReadAllAsync(limit: ReadLimit.At(first.RecordedAt), pageSize: 1))
+        {
+            seen.Add(e.Seq);
+        }
+        var none = new List<long>();
+        await foreach (var e in _store.ReadAllAsync(limit: ReadLimit.At(first.RecordedAt - Duration.FromNanoseconds(1000))))
+        {
+            none.Add(e.Seq);
+        }
+
+        seen.ShouldBe([1L, 2L]);
+        none.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Inline_projections_see_the_append_in_its_transaction()
     {
         await using (var create = _db.Owner.CreateCommand("CREATE TABLE sample_notes (sample_id uuid PRIMARY KEY, notes int NOT NULL)"))
