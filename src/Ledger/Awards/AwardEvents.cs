@@ -63,3 +63,16 @@ public sealed record StackingOffset(Guid AwardId, string Tier, Money Amount);
 
 /// <summary>The part of an award charged to one level's budget: the issuer's own, or the enterprise's division at that level.</summary>
 public sealed record FundingAmount(FundingLevel Level, string DivisionCode, decimal Percent, Money Amount);
+
+/// <summary>
+/// One step of a highest-only (就高不重复) stack: the recognition awards one policy determined for one enterprise, in
+/// order. The stack is a stream of its own (policy × enterprise) appended in the same commit as the award, so two
+/// determinations that offset against each other cannot pass each other unseen: the later one decided on the same
+/// stack version and gets a conflict.
+/// </summary>
+[EventType("award-stacked")]
+public sealed record AwardStacked(Guid PolicyId, Guid EnterpriseId, Guid AwardId, string Tier, Money Amount, Instant StackedAt)
+{
+    public static Guid StreamId(Guid policyId, Guid enterpriseId) =>
+        DeterministicGuid.Create($"award-stack:{policyId:D}:{enterpriseId:D}");
+}

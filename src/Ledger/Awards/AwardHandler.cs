@@ -17,6 +17,8 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
 {
     public const string StreamType = "award";
 
+    public const string StackStreamType = "award-stack";
+
     private EventStore.EventStore Store => runner.Store;
 
     /// <summary>New award streams for one fact, across every covering policy.</summary>
@@ -25,10 +27,13 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
         var appends = new List<StreamAppend>();
         foreach (var policy in await CoveringPoliciesAsync(fact.CountyCode, cancellationToken))
         {
+            // The stack's version is read before the awards it stands for, so a determination committed in between shows as a conflict.
+            var stacks = await StackVersionsAsync(policy.Id, [fact.EnterpriseId], cancellationToken);
             var existing = await AwardsAsync("policy_id = $1 AND enterprise_id = $2", cancellationToken, policy.Id, fact.EnterpriseId);
             if (AwardCalculator.Determine(fact, policy, existing, reference, actor, at) is { } award)
             {
                 appends.Add(NewAward(award));
+                appends.AddRange(Stack(policy, [award], stacks, at));
             }
         }
         return appends;
@@ -54,8 +59,34 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
                     Sql.ToLocalDate(reader.GetFieldValue<DateOnly>(5))));
             }
         }
+        var stacks = await StackVersionsAsync(policy.Id, [.. facts.Select(f => f.EnterpriseId).Distinct()], cancellationToken);
         var existing = await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
-        return [.. AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at).Select(NewAward)];
+        var awards = AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at);
+        return [.. awards.Select(NewAward), .. Stack(policy, awards, stacks, at)];
+    }
+
+    /// <summary>
+    /// The stack entries of highest-only recognition awards, one append per (policy, enterprise) stack at the version
+    /// read before deciding: concurrent determinations for one enterprise under one policy cannot both pass.
+    /// </summary>
+    private static IEnumerable<StreamAppend> Stack(AwardPolicyState policy, IReadOnlyList<AwardDetermined> awards, IReadOnlyDictionary<Guid, long> versions, NodaTime.Instant at) =>
+        awards
+            .Where(a => a.Rule.Trigger == AwardTrigger.Recognition && policy.Version(a.PolicyVersion).Terms.Stacking == Stacking.HighestOnly)
+            .GroupBy(a => AwardStacked.StreamId(a.PolicyId, a.EnterpriseId))
+            .Select(g => new StreamAppend(g.Key, StackStreamType, versions.GetValueOrDefault(g.Key), g.First().CountyCode,
+                [.. g.Select(a => (object)new AwardStacked(a.PolicyId, a.EnterpriseId, a.AwardId, a.Rule.Tier, a.Amount, at))]));
+
+    private async Task<IReadOnlyDictionary<Guid, long>> StackVersionsAsync(Guid policyId, IReadOnlyList<Guid> enterprises, CancellationToken cancellationToken)
+    {
+        var versions = new Dictionary<Guid, long>();
+        await using var command = Store.DataSource.CreateCommand("SELECT id, version FROM streams WHERE id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = enterprises.Select(e => AwardStacked.StreamId(policyId, e)).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+        return versions;
     }
 
     /// <summary>Lowers an up-to award, with a reason; never higher, never below what was paid.</summary>

@@ -85,6 +85,40 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     }
 
     [Fact]
+    public async Task Concurrent_recognitions_of_one_enterprise_under_highest_only_never_pay_more_than_the_highest_tier()
+    {
+        await IssueAsync(TestPolicies.XishanDraft, "320205", "无锡市锡山区");
+        var enterprise = await RegisterAsync("320205");
+        using var start = new ManualResetEventSlim();
+
+        async Task RecognizeAsync(string tier)
+        {
+            start.Wait();
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await ImportRecognitionAsync(enterprise, tier, D(2023, 7, 1), $"{tier}〔2023〕1号");
+                    return;
+                }
+                catch (EventStore.ConcurrencyException) when (attempt < 5)
+                {
+                    // The loser of the race decides again on what the winner recorded.
+                }
+            }
+        }
+        var both = new[] { Task.Run(() => RecognizeAsync("provincial-srdi")), Task.Run(() => RecognizeAsync("national-little-giant")) };
+        start.Set();
+        await Task.WhenAll(both);
+
+        var awards = await AwardsOfAsync(enterprise);
+        awards.Aggregate(Money.Zero, (sum, a) => sum + a.Amount).ShouldBeLessThanOrEqualTo(Money.Of(500000m));
+        awards.Count.ShouldBeInRange(1, 2);
+        var stack = await App.Store.ReadStreamAsync(AwardStacked.StreamId(awards[0].PolicyId, enterprise));
+        stack.Select(e => ((AwardStacked)e.Data).AwardId).ShouldBe(awards.Select(a => a.AwardId), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task A_retroactive_policy_issued_later_catches_up_on_recognitions_inside_its_window_only()
     {
         var inside = await RegisterAsync("330424");
