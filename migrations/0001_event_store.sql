@@ -84,6 +84,17 @@ $$;
 -- The chain: hash = SHA-256(prev_hash || SHA-256(canonical form)). Each event's own digest (the
 -- leaf) is computed set-based; only the short link step is sequential.
 
+-- The chain's head: the last event's seq, hash and recorded_at, or the genesis (seq 0, 32 zero bytes)
+-- for an empty log. Inlined where it is called; read under the head lock it is the head appends extend.
+CREATE FUNCTION chain_head() RETURNS TABLE (seq bigint, hash bytea, recorded_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT h.seq, h.hash, h.recorded_at FROM (
+        (SELECT e.seq, e.hash, e.recorded_at FROM public.events e ORDER BY e.seq DESC LIMIT 1)
+        UNION ALL
+        SELECT 0, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea, '-infinity'::timestamptz
+    ) h ORDER BY h.seq DESC LIMIT 1
+$$;
+
 -- Appends one command's events to one stream: the common case, with scalar statements only (see
 -- append_commands for a batch, or a command on several streams). Expected version: -1 any, 0 the
 -- stream must not exist, n the stream must be at version n. Errors as append_commands.
@@ -135,13 +146,7 @@ BEGIN
         END IF;
     END IF;
 
-    SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
-      FROM public.events e ORDER BY e.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        v_head_seq := 0;
-        v_head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
-        v_head_at := '-infinity';
-    END IF;
+    SELECT h.seq, h.hash, h.recorded_at INTO v_head_seq, v_head_hash, v_head_at FROM public.chain_head() h;
     -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
     v_now := greatest(clock_timestamp(), v_head_at);
 
@@ -283,13 +288,7 @@ BEGIN
     -- The head lock: appends serialize here until their transaction ends.
     PERFORM pg_advisory_xact_lock(7250431);
 
-    SELECT e.seq, e.hash, e.recorded_at INTO v_head_seq, v_head_hash, v_head_at
-      FROM public.events e ORDER BY e.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        v_head_seq := 0;
-        v_head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
-        v_head_at := '-infinity';
-    END IF;
+    SELECT h.seq, h.hash, h.recorded_at INTO v_head_seq, v_head_hash, v_head_at FROM public.chain_head() h;
     -- recorded_at never goes backwards along seq, so "as of an instant" is a prefix of the log.
     v_now := greatest(clock_timestamp(), v_head_at);
 
@@ -425,6 +424,7 @@ REVOKE ALL ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], te
 GRANT EXECUTE ON FUNCTION append_commands(text[], text[], int[], uuid[], text[], text[], bigint[], text[], int[], uuid[], text[], jsonb[], jsonb[]) TO ledger_app;
 GRANT EXECUTE ON FUNCTION event_canonical(bigint, uuid, uuid, bigint, text, text, text, text, timestamptz) TO ledger_app;
 REVOKE ALL ON FUNCTION idempotent_results(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION chain_head() TO ledger_app;
 
 -- Read models created by later migrations are the application's to maintain.
 ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ledger_app;

@@ -13,32 +13,31 @@ public static partial class DisbursementDecider
     public static Decision Decide(RejectDisbursement command, AwardAccount account)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var disbursement = Existing(account, command.DisbursementId);
-        if (!disbursement.IsOpen)
-        {
-            throw IllegalTransition(account, disbursement, "reject it");
-        }
-        var reason = Require.Text(command.Reason, "disbursement.field-required", "reason");
-        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
-        return Release(
-            Decision.Of(new DisbursementRejected(account.Award.Id, disbursement.Id, reason, actor, command.At)),
-            account, disbursement, ReleaseReason.Rejected, actor, command.At);
+        return Withdraw(account, command.DisbursementId, command.Reason, command.Actor, command.At, "reject it", ReleaseReason.Rejected,
+            (disbursement, reason, actor) => new DisbursementRejected(account.Award.Id, disbursement, reason, actor, command.At));
     }
 
     /// <summary>Withdrawn before payment; the same streams as a rejection. Allowed on a cancelled award or a revoked designation (that is the clean-up).</summary>
     public static Decision Decide(CancelDisbursement command, AwardAccount account)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var disbursement = Existing(account, command.DisbursementId);
+        return Withdraw(account, command.DisbursementId, command.Reason, command.Actor, command.At, "cancel it", ReleaseReason.Cancelled,
+            (disbursement, reason, actor) => new DisbursementCancelled(account.Award.Id, disbursement, reason, actor, command.At));
+    }
+
+    /// <summary>Rejection and cancellation: an open disbursement ends with a reason, and an approved one releases its reservation.</summary>
+    private static Decision Withdraw(
+        AwardAccount account, Guid disbursementId, string reasonText, string actorText, Instant at, string action,
+        ReleaseReason releaseReason, Func<Guid, string, string, object> ended)
+    {
+        var disbursement = Existing(account, disbursementId);
         if (!disbursement.IsOpen)
         {
-            throw IllegalTransition(account, disbursement, "cancel it");
+            throw IllegalTransition(account, disbursement, action);
         }
-        var reason = Require.Text(command.Reason, "disbursement.field-required", "reason");
-        var actor = Require.Text(command.Actor, "disbursement.field-required", "actor");
-        return Release(
-            Decision.Of(new DisbursementCancelled(account.Award.Id, disbursement.Id, reason, actor, command.At)),
-            account, disbursement, ReleaseReason.Cancelled, actor, command.At);
+        var reason = Require.Text(reasonText, "disbursement.field-required", "reason");
+        var actor = Require.Text(actorText, "disbursement.field-required", "actor");
+        return Release(Decision.Of(ended(disbursement.Id, reason, actor)), account, disbursement, releaseReason, actor, at);
     }
 
     /// <summary>

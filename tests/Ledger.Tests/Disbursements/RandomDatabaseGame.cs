@@ -197,16 +197,16 @@ internal sealed class RandomDatabaseGame
 
     private Command Request()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var account = Accounts[award.AwardId];
-        var level = _rng.Next(10) < 8 ? Pick(account.Award.Funding).Level : Pick(Levels);
+        var level = _rng.Next(10) < 8 ? _rng.Pick(account.Award.Funding).Level : _rng.Pick(Levels);
         var room = account.Uncommitted(level).Yuan;
         var amount = _rng.Next(10) switch
         {
             < 6 => Math.Max(0.01m, decimal.Round(room * (decimal)_rng.NextDouble(), 2)),
             6 => room,
             7 => room + 0.01m,
-            8 => Pick([0m, -1m, 100.001m, 0.005m]),
+            8 => _rng.Pick([0m, -1m, 100.001m, 0.005m]),
             _ => decimal.Round((decimal)(_rng.NextDouble() * 800_000), 2),
         };
         int? plannedYear = _rng.Next(10) switch
@@ -219,8 +219,8 @@ internal sealed class RandomDatabaseGame
         // disbursement is not drawn: the handler lets the database refuse it with a raw unique violation, see
         // DisbursementHandlerTests.A_disbursement_id_already_used_on_another_award_is_refused_as_a_duplicate.
         var own = account.InOrder.ToList();
-        var id = _rng.Next(20) == 0 && own.Count > 0 ? Pick(own).Id : NewId();
-        var command = new RequestDisbursement(award.AwardId, id, amount, level, plannedYear, Pick(Requesters), Now);
+        var id = _rng.Next(20) == 0 && own.Count > 0 ? _rng.Pick(own).Id : _rng.NextGuid();
+        var command = new RequestDisbursement(award.AwardId, id, amount, level, plannedYear, _rng.Pick(Requesters), Now);
         return Keyed("request", Describe(command), "clerk", command.Requester, ctx => _app.Disbursements.RequestAsync(command, ctx));
     }
 
@@ -230,8 +230,8 @@ internal sealed class RandomDatabaseGame
         var historical = _rng.Next(25) == 0 ? new HistoricalApproval("paper-" + Step.ToString(CultureInfo.InvariantCulture), "importer") : null;
         // Now and then someone who already signed, typed in another case: one approver counts once.
         var approver = disbursement.Approvals.Count > 0 && _rng.Next(4) == 0
-            ? Pick(disbursement.Approvals).Approver.ToUpperInvariant()
-            : Pick(Approvers);
+            ? _rng.Pick(disbursement.Approvals).Approver.ToUpperInvariant()
+            : _rng.Pick(Approvers);
         var command = new ApproveDisbursement(award.AwardId, disbursement.Id, approver, Now, historical);
         var text = $"approve #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, {disbursement.Amount} on {disbursement.ReservationLine}, requested by {disbursement.Requester}) as '{command.Approver}'{(historical is null ? "" : " historical")}";
         return Keyed("approve", text, "approver", command.Approver, ctx => _app.Disbursements.ApproveAsync(command, ctx));
@@ -240,7 +240,7 @@ internal sealed class RandomDatabaseGame
     private Command Reject()
     {
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
-        var command = new RejectDisbursement(award.AwardId, disbursement.Id, "材料不全", Pick(Approvers), Now);
+        var command = new RejectDisbursement(award.AwardId, disbursement.Id, "材料不全", _rng.Pick(Approvers), Now);
         return Keyed("reject", $"reject #{disbursement.Number} {disbursement.Id} ({disbursement.Status})", "approver", command.Actor,
             ctx => _app.Disbursements.RejectAsync(command, ctx));
     }
@@ -248,7 +248,7 @@ internal sealed class RandomDatabaseGame
     private Command Cancel()
     {
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
-        var command = new CancelDisbursement(award.AwardId, disbursement.Id, "企业申请撤回", Pick(Requesters), Now);
+        var command = new CancelDisbursement(award.AwardId, disbursement.Id, "企业申请撤回", _rng.Pick(Requesters), Now);
         return Keyed("cancel", $"cancel #{disbursement.Number} {disbursement.Id} ({disbursement.Status})", "clerk", command.Actor,
             ctx => _app.Disbursements.CancelAsync(command, ctx));
     }
@@ -258,7 +258,7 @@ internal sealed class RandomDatabaseGame
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Approved);
         var valueDate = _rng.Next(10) switch
         {
-            < 7 when disbursement.PlannedYear <= Today.Year => Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20)),
+            < 7 when disbursement.PlannedYear <= Today.Year => LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20)),
             // The last day of the year before the planned one, or the first of the year after: out of the planned year.
             7 => new LocalDate(disbursement.PlannedYear - 1, 12, 31),
             8 => new LocalDate(disbursement.PlannedYear + 1, 1, 1),
@@ -268,8 +268,8 @@ internal sealed class RandomDatabaseGame
         var voucher = _rng.Next(20) switch
         {
             // A voucher number already on a payment, as typed or with stray spaces: the database has it.
-            < 2 when _vouchers.Count > 0 => Pick(_vouchers.Order(StringComparer.Ordinal).ToList()),
-            2 when _vouchers.Count > 0 => "  " + Pick(_vouchers.Order(StringComparer.Ordinal).ToList()) + " ",
+            < 2 when _vouchers.Count > 0 => _rng.Pick(_vouchers.Order(StringComparer.Ordinal).ToList()),
+            2 when _vouchers.Count > 0 => "  " + _rng.Pick(_vouchers.Order(StringComparer.Ordinal).ToList()) + " ",
             3 => "   ",
             _ => fresh,
         };
@@ -293,14 +293,14 @@ internal sealed class RandomDatabaseGame
 
     private Command Adjust()
     {
-        var key = Pick(LineKeys);
+        var key = _rng.Pick(LineKeys);
         var available = Lines.GetValueOrDefault(key)?.Available.Yuan ?? 0m;
         var delta = _rng.Next(5) switch
         {
             0 => -available,
             1 => -available - 0.01m,
             2 => decimal.Round((decimal)(_rng.NextDouble() * 400_000), 2),
-            3 => Pick([0m, 10.001m]),
+            3 => _rng.Pick([0m, 10.001m]),
             _ => -decimal.Round((decimal)(_rng.NextDouble() * 400_000), 2),
         };
         var command = new AdjustBudget(key, delta, "预算调整", "admin", Now);
@@ -311,7 +311,7 @@ internal sealed class RandomDatabaseGame
 
     private Command Appropriate()
     {
-        var key = Pick(LineKeys);
+        var key = _rng.Pick(LineKeys);
         var amount = _rng.Next(4) == 0 ? 0m : decimal.Round((decimal)(50_000 + _rng.NextDouble() * 500_000), 2);
         var command = new AppropriateBudget(key, amount, "admin", Now);
         return Keyed("appropriate", $"appropriate {key} {amount.ToString(CultureInfo.InvariantCulture)}", "admin", "admin",
@@ -323,19 +323,19 @@ internal sealed class RandomDatabaseGame
     {
         // Mostly on an award that has paid money to demand back; else anywhere (nothing paid: refused).
         var paid = Awards.Where(a => Accounts[a.AwardId].Award.Funding.Any(f => Accounts[a.AwardId].Reclaimable(f.Level).IsPositive)).ToList();
-        var award = paid.Count > 0 && _rng.Next(10) < 8 ? Pick(paid) : Pick(Awards);
+        var award = paid.Count > 0 && _rng.Next(10) < 8 ? _rng.Pick(paid) : _rng.Pick(Awards);
         var account = Accounts[award.AwardId];
         var levels = account.Award.Funding.Where(f => account.Reclaimable(f.Level).IsPositive).ToList();
-        var level = Pick(levels.Count > 0 && _rng.Next(10) < 8 ? levels : account.Award.Funding).Level;
+        var level = _rng.Pick(levels.Count > 0 && _rng.Next(10) < 8 ? levels : account.Award.Funding).Level;
         var reclaimable = account.Reclaimable(level).Yuan;
         var amount = _rng.Next(5) switch
         {
             0 => reclaimable + 0.01m,
             1 => reclaimable,
-            2 => Pick([0m, -5m, 1.234m]),
+            2 => _rng.Pick([0m, -5m, 1.234m]),
             _ => Math.Max(0.01m, decimal.Round(reclaimable * (decimal)_rng.NextDouble(), 2)),
         };
-        var command = new DemandClawback(award.AwardId, NewId(), level, amount, "核查不符", "admin", Now);
+        var command = new DemandClawback(award.AwardId, _rng.NextGuid(), level, amount, "核查不符", "admin", Now);
         return Keyed("demand-clawback", $"demand clawback {amount.ToString(CultureInfo.InvariantCulture)} from {level} of award {award.AwardId} (reclaimable {reclaimable.ToString(CultureInfo.InvariantCulture)})",
             "admin", "admin", ctx => _app.Clawbacks.DemandAsync(command, ctx));
     }
@@ -348,12 +348,12 @@ internal sealed class RandomDatabaseGame
         var voucher = $"JK-{Seed}-{Step}";
         if (clawbacks.Count == 0 || _rng.Next(20) == 0)
         {
-            var award = Pick(Awards);
-            var ghost = new RecordClawbackRepayment(award.AwardId, NewId(), 1m, Today, voucher, "clerk-li", Now);
+            var award = _rng.Pick(Awards);
+            var ghost = new RecordClawbackRepayment(award.AwardId, _rng.NextGuid(), 1m, Today, voucher, "clerk-li", Now);
             return Keyed("repay-clawback", $"repay unknown clawback {ghost.ClawbackId}", "clerk", "clerk-li", ctx => _app.Clawbacks.RepayAsync(ghost, ctx));
         }
         var open = clawbacks.Where(c => !c.Clawback.IsSettled).ToList();
-        var (owner, clawback) = Pick(open.Count > 0 && _rng.Next(10) < 9 ? open : clawbacks);
+        var (owner, clawback) = _rng.Pick(open.Count > 0 && _rng.Next(10) < 9 ? open : clawbacks);
         var outstanding = clawback.Outstanding.Yuan;
         var amount = _rng.Next(5) switch
         {
@@ -369,7 +369,7 @@ internal sealed class RandomDatabaseGame
 
     private Command Redetermine()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var account = Accounts[award.AwardId];
         var newAmount = decimal.Round(account.Award.Amount.Yuan * (decimal)(0.5 + _rng.NextDouble() * 0.55), 2);
         var command = new RedetermineAward(award.AwardId, Money.Of(newAmount), "核减", "admin", Now);
@@ -379,7 +379,7 @@ internal sealed class RandomDatabaseGame
 
     private Command Revoke()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var command = new RevokeDesignation(award.DesignationId, "申报数据造假", Today, _rng.Next(2) == 0, "admin", Now);
         return Keyed("revoke", $"revoke designation {award.DesignationId} of award {award.AwardId} (clawback {command.DemandClawback})",
             "admin", "admin", ctx => _app.Designations.RevokeAsync(command, ctx));
@@ -387,15 +387,15 @@ internal sealed class RandomDatabaseGame
 
     private Command Retry()
     {
-        var (key, text, run) = Pick(_keyed);
+        var (key, text, run) = _rng.Pick(_keyed);
         return new Command("retry", $"retry '{key}': {text}", new CommandContext("clerk", "clerk", Now, key), run, Expect.Replay);
     }
 
     private Command ReuseKey()
     {
-        var (key, text, _) = Pick(_keyed);
-        var award = Pick(Awards);
-        var command = new RequestDisbursement(award.AwardId, NewId(), 1m, Pick(Accounts[award.AwardId].Award.Funding).Level, null, "clerk-li", Now);
+        var (key, text, _) = _rng.Pick(_keyed);
+        var award = _rng.Pick(Awards);
+        var command = new RequestDisbursement(award.AwardId, _rng.NextGuid(), 1m, _rng.Pick(Accounts[award.AwardId].Award.Funding).Level, null, "clerk-li", Now);
         return new Command("reuse-key", $"reuse key '{key}' of [{text}] for {Describe(command)}", new CommandContext("clerk-li", "clerk", Now, key),
             ctx => _app.Disbursements.RequestAsync(command, ctx), Expect.KeyConflict);
     }
@@ -417,28 +417,18 @@ internal sealed class RandomDatabaseGame
         var liked = all.Where(x => preferred(x.Disbursement)).ToList();
         if (liked.Count > 0 && _rng.Next(10) < 9)
         {
-            return Pick(liked);
+            return _rng.Pick(liked);
         }
         if (all.Count > 0 && _rng.Next(20) > 0)
         {
-            return Pick(all);
+            return _rng.Pick(all);
         }
-        var award = Pick(Awards);
-        var ghost = new Disbursement(NewId(), 0, Money.Of(1m), FundingLevel.County, TestReference.Haiyan, 2024, Guid.Empty,
+        var award = _rng.Pick(Awards);
+        var ghost = new Disbursement(_rng.NextGuid(), 0, Money.Of(1m), FundingLevel.County, TestReference.Haiyan, 2024, Guid.Empty,
             new BankAccount("x", "x", "00000000"), "nobody", Now, DisbursementStatus.Requested, [], null, null, null, null);
         return (award, ghost);
     }
 
-    private T Pick<T>(IReadOnlyList<T> items) => items[_rng.Next(items.Count)];
-
-    private Guid NewId()
-    {
-        var bytes = new byte[16];
-        _rng.NextBytes(bytes);
-        return new Guid(bytes);
-    }
-
-    private static LocalDate Min(LocalDate a, LocalDate b) => a <= b ? a : b;
 
     private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
 }

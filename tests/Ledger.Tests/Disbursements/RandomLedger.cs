@@ -168,16 +168,16 @@ internal sealed class RandomLedger
 
     private Decision RequestOne()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var account = Accounts[award.Determined.AwardId];
-        var level = _rng.Next(10) < 8 ? Pick(award.Determined.Funding).Level : Pick([FundingLevel.City, FundingLevel.County, FundingLevel.Province]);
+        var level = _rng.Next(10) < 8 ? _rng.Pick(award.Determined.Funding).Level : _rng.Pick([FundingLevel.City, FundingLevel.County, FundingLevel.Province]);
         var room = account.Uncommitted(level).Yuan;
         var amount = _rng.Next(10) switch
         {
             < 6 => Math.Max(0.01m, decimal.Round(room * (decimal)_rng.NextDouble(), 2)),
             6 => room,
             7 => room + 0.01m,
-            8 => Pick([0m, -1m, 100.001m]),
+            8 => _rng.Pick([0m, -1m, 100.001m]),
             _ => decimal.Round((decimal)(_rng.NextDouble() * 800000), 2),
         };
         int? plannedYear = _rng.Next(10) switch
@@ -186,9 +186,9 @@ internal sealed class RandomLedger
             < 9 => Today.Year + _rng.Next(0, 2),
             _ => 2023,
         };
-        var id = _rng.Next(20) == 0 && AllDisbursements().Count > 0 ? Pick(AllDisbursements()).Disbursement.Id : NewId();
+        var id = _rng.Next(20) == 0 && AllDisbursements().Count > 0 ? _rng.Pick(AllDisbursements()).Disbursement.Id : _rng.NextGuid();
         return DisbursementDecider.Decide(
-            new RequestDisbursement(award.Determined.AwardId, id, amount, level, plannedYear, Pick(Requesters), Now),
+            new RequestDisbursement(award.Determined.AwardId, id, amount, level, plannedYear, _rng.Pick(Requesters), Now),
             account, Designation(award), award.Payee);
     }
 
@@ -197,7 +197,7 @@ internal sealed class RandomLedger
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Requested);
         var historical = _rng.Next(25) == 0 ? new HistoricalApproval("import-" + Step, "importer") : null;
         return DisbursementDecider.Decide(
-            new ApproveDisbursement(award.Determined.AwardId, disbursement.Id, Pick(Approvers), Now, historical),
+            new ApproveDisbursement(award.Determined.AwardId, disbursement.Id, _rng.Pick(Approvers), Now, historical),
             Accounts[award.Determined.AwardId], Designation(award), award.Policy, Line(disbursement.ReservationLine), Settings, Calendar);
     }
 
@@ -205,21 +205,21 @@ internal sealed class RandomLedger
     {
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
         return DisbursementDecider.Decide(
-            new RejectDisbursement(award.Determined.AwardId, disbursement.Id, "材料不全", Pick(Approvers), Now), Accounts[award.Determined.AwardId]);
+            new RejectDisbursement(award.Determined.AwardId, disbursement.Id, "材料不全", _rng.Pick(Approvers), Now), Accounts[award.Determined.AwardId]);
     }
 
     private Decision CancelOne()
     {
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
         return DisbursementDecider.Decide(
-            new CancelDisbursement(award.Determined.AwardId, disbursement.Id, "企业申请撤回", Pick(Requesters), Now), Accounts[award.Determined.AwardId]);
+            new CancelDisbursement(award.Determined.AwardId, disbursement.Id, "企业申请撤回", _rng.Pick(Requesters), Now), Accounts[award.Determined.AwardId]);
     }
 
     private Decision PayOne()
     {
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Approved);
         var valueDate = _rng.Next(10) < 7 && disbursement.PlannedYear <= Today.Year
-            ? Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20))
+            ? LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20))
             : Today.PlusDays(_rng.Next(-40, 6));
         return DisbursementDecider.Decide(
             new RecordDisbursementPayment(award.Determined.AwardId, disbursement.Id, "GK-" + Step, valueDate, "clerk-li", Now),
@@ -237,7 +237,7 @@ internal sealed class RandomLedger
 
     private Decision AppropriateOne()
     {
-        var key = Pick(LineKeys);
+        var key = _rng.Pick(LineKeys);
         var amount = _rng.Next(5) == 0 ? 0m : decimal.Round((decimal)(50000 + _rng.NextDouble() * 1_500_000), 2);
         var appropriated = BudgetDecider.Decide(new AppropriateBudget(key, amount, "admin", Now), Line(key), Data);
         return new Decision([], [(key, appropriated)]);
@@ -245,7 +245,7 @@ internal sealed class RandomLedger
 
     private Decision AdjustOne()
     {
-        var key = Pick(LineKeys);
+        var key = _rng.Pick(LineKeys);
         var line = Line(key);
         var delta = _rng.Next(4) switch
         {
@@ -260,9 +260,9 @@ internal sealed class RandomLedger
 
     private Decision DemandOne()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var account = Accounts[award.Determined.AwardId];
-        var level = Pick(award.Determined.Funding).Level;
+        var level = _rng.Pick(award.Determined.Funding).Level;
         var reclaimable = account.Reclaimable(level).Yuan;
         var amount = _rng.Next(4) switch
         {
@@ -270,7 +270,7 @@ internal sealed class RandomLedger
             1 => reclaimable,
             _ => decimal.Round(reclaimable * (decimal)_rng.NextDouble(), 2),
         };
-        return ClawbackDecider.Decide(new DemandClawback(award.Determined.AwardId, NewId(), level, amount, "核查不符", "admin", Now), account);
+        return ClawbackDecider.Decide(new DemandClawback(award.Determined.AwardId, _rng.NextGuid(), level, amount, "核查不符", "admin", Now), account);
     }
 
     private Decision RepayOne()
@@ -280,11 +280,11 @@ internal sealed class RandomLedger
             .ToList();
         if (clawbacks.Count == 0)
         {
-            var award = Pick(Awards);
+            var award = _rng.Pick(Awards);
             return ClawbackDecider.Decide(
-                new RecordClawbackRepayment(award.Determined.AwardId, NewId(), 1m, Today, "JK-" + Step, "clerk-li", Now), Accounts[award.Determined.AwardId]);
+                new RecordClawbackRepayment(award.Determined.AwardId, _rng.NextGuid(), 1m, Today, "JK-" + Step, "clerk-li", Now), Accounts[award.Determined.AwardId]);
         }
-        var (owner, clawback) = Pick(clawbacks);
+        var (owner, clawback) = _rng.Pick(clawbacks);
         var outstanding = clawback.Outstanding.Yuan;
         var amount = _rng.Next(4) switch
         {
@@ -299,7 +299,7 @@ internal sealed class RandomLedger
 
     private Decision RedetermineOne()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var account = Accounts[award.Determined.AwardId];
         var newAmount = decimal.Round(account.Award.Amount.Yuan * (decimal)(0.5 + _rng.NextDouble() * 0.55), 2);
         return AwardAccountDecider.Decide(new RedetermineAward(award.Determined.AwardId, Money.Of(newAmount), "核减", "admin", Now), account);
@@ -307,13 +307,13 @@ internal sealed class RandomLedger
 
     private Decision CancelAwardOne()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         return AwardAccountDecider.Decide(new CancelAward(award.Determined.AwardId, "重复认定", "admin", Now), Accounts[award.Determined.AwardId]);
     }
 
     private (Decision, DesignationRevoked?) RevokeOne()
     {
-        var award = Pick(Awards);
+        var award = _rng.Pick(Awards);
         var revoked = DesignationDecider.Decide(
             new RevokeDesignation(award.Determined.DesignationId, "申报数据造假", Today, _rng.Next(2) == 0, "admin", Now), Designation(award));
         // The designation's revocation and what it means for the award are two commits in production (a process
@@ -333,26 +333,16 @@ internal sealed class RandomLedger
         var liked = all.Where(x => preferred(x.Disbursement)).ToList();
         if (liked.Count > 0 && _rng.Next(10) < 9)
         {
-            return Pick(liked);
+            return _rng.Pick(liked);
         }
         if (all.Count > 0)
         {
-            return Pick(all);
+            return _rng.Pick(all);
         }
-        var award = Pick(Awards);
-        var ghost = new Disbursement(NewId(), 0, Money.Of(1m), FundingLevel.County, Haiyan, 2024, EnterpriseA, AccountA, "nobody", Now,
+        var award = _rng.Pick(Awards);
+        var ghost = new Disbursement(_rng.NextGuid(), 0, Money.Of(1m), FundingLevel.County, Haiyan, 2024, EnterpriseA, AccountA, "nobody", Now,
             DisbursementStatus.Requested, [], null, null, null, null);
         return (award, ghost);
     }
 
-    private T Pick<T>(IReadOnlyList<T> items) => items[_rng.Next(items.Count)];
-
-    private Guid NewId()
-    {
-        var bytes = new byte[16];
-        _rng.NextBytes(bytes);
-        return new Guid(bytes);
-    }
-
-    private static LocalDate Min(LocalDate a, LocalDate b) => a <= b ? a : b;
 }
