@@ -82,9 +82,6 @@ public static class LedgerCli
             Embedded = string.IsNullOrWhiteSpace(data) ? fromEnvironment.Embedded : fromEnvironment.Embedded with { DataRoot = data },
         };
     }
-
-    internal static EventStore.EventStore Store(LedgerDatabase database) =>
-        new(database.App, EventTypeRegistry.FromAssemblies(typeof(DomainException).Assembly));
 }
 
 public enum OutputFormat

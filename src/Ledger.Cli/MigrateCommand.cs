@@ -13,7 +13,7 @@ internal static class MigrateCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             // Opening applies the migrations; the second pass only reports that nothing is left.
-            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken);
+            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
             var pending = await new Migrator(database.Owner).ApplyAsync(Migration.Embedded(), cancellationToken);
             var all = Migration.Embedded();
             await output.WriteLineAsync($"{database.Description}: {all.Count} migration(s) applied, {pending.Count} were pending now.");

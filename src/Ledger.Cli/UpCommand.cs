@@ -17,7 +17,7 @@ internal static class UpCommand
         {
             // Reference data first: a bad file stops start-up (naming file and line) before anything touches the database.
             var reference = ReferenceDataLoader.LoadDefault();
-            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken);
+            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
             var store = new LedgerApp(database, reference).Store;
             var head = await store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server

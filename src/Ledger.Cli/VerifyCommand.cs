@@ -11,26 +11,27 @@ internal static class VerifyCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("verify", "Recompute the event log's SHA-256 hash chain from seq 1 and report the first broken event.");
+        var command = new Command("verify", "Recompute the event log's SHA-256 hash chain from position 1 and report the first broken event.");
         command.Options.Add(LedgerCli.FormatOption);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken);
-            var result = await LedgerCli.Store(database).VerifyAsync(cancellationToken: cancellationToken);
-            var at = result.Head.RecordedAt is { } instant ? InstantPattern.ExtendedIso.Format(instant) : "";
+            // Verify only reads: no migration, and any role that may SELECT the events and the chain will do.
+            await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), migrate: false, cancellationToken);
+            var result = await ChainVerifier.VerifyAsync(database.App, cancellationToken: cancellationToken);
+            var at = result.Head.ChainedAt is { } instant ? InstantPattern.ExtendedIso.Format(instant) : "";
             switch (parsed.GetValue(LedgerCli.FormatOption))
             {
                 case OutputFormat.Json:
                     await output.WriteLineAsync(JsonSerializer.Serialize(result, LedgerJson.Options));
                     break;
                 case OutputFormat.Csv:
-                    await output.WriteLineAsync("ok,events_checked,broken_seq,reason,head_seq,head_hash,head_recorded_at");
-                    await output.WriteLineAsync($"{(result.Ok ? "true" : "false")},{result.EventsChecked},{result.BrokenSeq},\"{result.Reason?.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{result.Head.Seq},{result.Head.HashHex},{at}");
+                    await output.WriteLineAsync("ok,events_checked,broken_position,broken_seq,reason,head_position,head_seq,head_hash,head_chained_at");
+                    await output.WriteLineAsync($"{(result.Ok ? "true" : "false")},{result.EventsChecked},{result.BrokenPosition},{result.BrokenSeq},\"{result.Reason?.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{result.Head.Position},{result.Head.Seq},{result.Head.HashHex},{at}");
                     break;
                 default:
                     await output.WriteLineAsync(result.Ok
-                        ? $"Chain verified: {result.EventsChecked} event(s), head seq {result.Head.Seq}, hash {result.Head.HashHex}, recorded {at}"
-                        : $"Chain BROKEN at seq {result.BrokenSeq}: {result.Reason}. {result.EventsChecked} event(s) before it verified (last good seq {result.Head.Seq}).");
+                        ? $"Chain verified: {result.EventsChecked} event(s), head position {result.Head.Position} (seq_id {result.Head.Seq}), hash {result.Head.HashHex}, chained {at}"
+                        : $"Chain BROKEN at seq_id {result.BrokenSeq}{(result.BrokenPosition is { } p ? $" (position {p})" : "")}: {result.Reason}. {result.EventsChecked} event(s) before it verified (last good position {result.Head.Position}).");
                     break;
             }
             return result.Ok ? ExitCodes.Ok : ExitCodes.CheckFailed;

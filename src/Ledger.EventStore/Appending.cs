@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace Ledger.EventStore;
 
 /// <summary>Special expected versions.</summary>
@@ -16,27 +14,22 @@ public static class ExpectedVersion
 /// <param name="StreamId">The stream (aggregate) id.</param>
 /// <param name="StreamType">The aggregate kind, e.g. <c>enterprise</c>.</param>
 /// <param name="ExpectedVersion">The version the caller decided on; see <see cref="Ledger.EventStore.ExpectedVersion"/>.</param>
-/// <param name="CountyCode">The jurisdiction of the stream: tenant and distribution key.</param>
+/// <param name="CountyCode">The division the stream belongs to (the <c>county</c> header of its events).</param>
 /// <param name="Events">Event records, each of a registered type.</param>
-/// <param name="NaturalKey">A key unique among streams of this type (e.g. a USCC), or null.</param>
 public sealed record StreamAppend(
     Guid StreamId,
     string StreamType,
     long ExpectedVersion,
     string CountyCode,
-    IReadOnlyList<object> Events,
-    string? NaturalKey = null);
+    IReadOnlyList<object> Events);
 
 /// <summary>Where one stream's new events landed.</summary>
 public sealed record StreamPosition(Guid StreamId, long FromVersion, long ToVersion);
 
 /// <summary>The outcome of one append (one command).</summary>
-/// <param name="FirstSeq">Global position of the first event.</param>
-/// <param name="LastSeq">Global position of the last event.</param>
-/// <param name="RecordedAt">The instant every event of the append was recorded at.</param>
 /// <param name="Streams">Per stream, the versions written.</param>
 /// <param name="Replayed">True when the idempotency key was seen before and nothing was appended.</param>
-public sealed record AppendResult(long FirstSeq, long LastSeq, Instant RecordedAt, IReadOnlyList<StreamPosition> Streams, bool Replayed);
+public sealed record AppendResult(IReadOnlyList<StreamPosition> Streams, bool Replayed = false);
 
 /// <summary>One command's events for <see cref="EventStore.AppendBatchAsync"/>.</summary>
 /// <param name="Streams">The streams and their events.</param>

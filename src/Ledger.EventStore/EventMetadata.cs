@@ -7,10 +7,12 @@ namespace Ledger.EventStore;
 /// <param name="CausationId">The event or command that caused this one, when there is one.</param>
 /// <param name="IdempotencyKey">The command's idempotency key, when it carried one.</param>
 /// <param name="Reason">Free text the user gave, if any.</param>
+/// <param name="OsUser">The operating-system user behind a command-line actor, when that differs from the actor.</param>
 public sealed record EventMetadata(
     string Actor,
     string Role,
     Guid CorrelationId,
     Guid? CausationId = null,
     string? IdempotencyKey = null,
-    string? Reason = null);
+    string? Reason = null,
+    string? OsUser = null);

@@ -1,134 +1,172 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using JasperFx.Events;
+using Ledger.EventStore.Serialization;
+using Marten;
+using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Ledger.EventStore;
 
-/// <summary>A stream's state folded from its events, and the version it was folded to.</summary>
+/// <summary>A stream folded up to some point: the state and the version it reached.</summary>
 public sealed record Aggregated<T>(T State, long Version);
 
 public sealed partial class EventStore
 {
-    private const string Columns =
-        "seq, event_id, stream_id, stream_version, event_type, data::text, metadata::text, county_code, recorded_at, prev_hash, hash";
-
-    private const string LimitFilter =
-        "($2::bigint IS NULL OR stream_version <= $2) AND ($3::bigint IS NULL OR seq <= $3) AND ($4::timestamptz IS NULL OR recorded_at <= $4)";
-
-    /// <summary>A stream's events in version order, up to the limit.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, ReadLimit? limit = null, CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM events WHERE stream_id = $1 AND {LimitFilter} ORDER BY stream_version");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        AddLimit(command.Parameters, limit ?? ReadLimit.None);
-        return await ReadEventsAsync(command, cancellationToken);
-    }
+    private const string SelectStored =
+        "SELECT c.position, e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.headers::text, e.user_name, " +
+        "e.correlation_id, e.causation_id, e.timestamp, c.chained_at, c.hash FROM mt_events e JOIN event_chain c ON c.seq_id = e.seq_id ";
 
     /// <summary>
-    /// Every event from <paramref name="fromSeq"/> on, in seq order, optionally of some types only.
-    /// Read in pages by seq, so memory stays constant however long the log is.
+    /// Folds a stream with a pure evolve function, read through Marten, up to <paramref name="limit"/>: a version,
+    /// a seq, a chain position or an instant (the last two go through the chain's commit order).
     /// </summary>
-    public async IAsyncEnumerable<StoredEvent> ReadAllAsync(
-        long fromSeq = 1,
-        ReadLimit? limit = null,
-        IReadOnlyCollection<string>? eventTypes = null,
-        int pageSize = 1000,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var next = Math.Max(fromSeq, 1);
-        limit ??= ReadLimit.None;
-        if (limit.AsOf is { } asOf)
-        {
-            // recorded_at never decreases along seq, so an instant is a seq bound: found once by index, it
-            // stops the paging where the instant ends instead of filtering every later row of every page.
-            await using var bound = _dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM events WHERE recorded_at <= $1");
-            bound.Parameters.Add(new NpgsqlParameter { Value = asOf.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            var upTo = (long)(await bound.ExecuteScalarAsync(cancellationToken))!;
-            limit = new ReadLimit(limit.UpToVersion, limit.UpToSeq is { } seq ? Math.Min(seq, upTo) : upTo);
-        }
-        var typeFilter = eventTypes is null ? "" : " AND event_type = ANY($6)";
-        while (true)
-        {
-            await using var command = _dataSource.CreateCommand(
-                $"SELECT {Columns} FROM events WHERE seq >= $1 AND {LimitFilter}{typeFilter} ORDER BY seq LIMIT $5");
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
-            AddLimit(command.Parameters, limit);
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
-            if (eventTypes is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = eventTypes.ToArray() });
-            }
-            var page = await ReadEventsAsync(command, cancellationToken);
-            foreach (var e in page)
-            {
-                yield return e;
-            }
-            if (page.Count < pageSize || (limit.UpToSeq is { } last && page[^1].Seq >= last))
-            {
-                yield break;
-            }
-            next = page[^1].Seq + 1;
-        }
-    }
-
-    /// <summary>Folds a stream with a pure evolve function, as of the limit (a version, a seq or an instant).</summary>
     public async Task<Aggregated<T>> AggregateStreamAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, ReadLimit? limit = null, CancellationToken cancellationToken = default)
     {
+        var version = await VersionAtAsync(streamId, limit ?? ReadLimit.None, cancellationToken);
+        if (version == 0)
+        {
+            return new Aggregated<T>(initial, 0);
+        }
+        await using var session = Marten.QuerySession();
+        var events = await session.Events.FetchStreamAsync(streamId, version ?? 0, token: cancellationToken);
         var state = initial;
-        var version = 0L;
-        foreach (var e in await ReadStreamAsync(streamId, limit, cancellationToken))
+        foreach (var e in events)
         {
             state = evolve(state, e.Data);
-            version = e.StreamVersion;
         }
-        return new Aggregated<T>(state, version);
+        return new Aggregated<T>(state, events.Count == 0 ? 0 : events[^1].Version);
     }
 
-    /// <summary>The stream's current version, 0 when it does not exist.</summary>
+    /// <summary>The stream's current version; 0 when it does not exist.</summary>
     public async Task<long> StreamVersionAsync(Guid streamId, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("SELECT version FROM streams WHERE id = $1");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = streamId });
-        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : 0;
+        await using var session = Marten.QuerySession();
+        return (await session.Events.FetchStreamStateAsync(streamId, cancellationToken))?.Version ?? 0;
     }
 
-    /// <summary>The stream of <paramref name="streamType"/> that holds <paramref name="naturalKey"/>, if any.</summary>
-    public async Task<Guid?> FindStreamAsync(string streamType, string naturalKey, CancellationToken cancellationToken = default)
+    /// <summary>A stream's events with their chain links, in version order, up to <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(Guid streamId, ReadLimit? limit = null, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("SELECT id FROM streams WHERE type = $1 AND natural_key = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamType });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = naturalKey });
-        return await command.ExecuteScalarAsync(cancellationToken) is Guid id ? id : null;
-    }
-
-    private static void AddLimit(NpgsqlParameterCollection parameters, ReadLimit limit)
-    {
-        parameters.Add(new NpgsqlParameter { Value = (object?)limit.UpToVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        parameters.Add(new NpgsqlParameter { Value = (object?)limit.UpToSeq ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        parameters.Add(new NpgsqlParameter { Value = limit.AsOf is { } at ? at.ToDateTimeUtc() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-    }
-
-    private async Task<List<StoredEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
+        var bound = await PositionBoundAsync(limit ?? ReadLimit.None, cancellationToken);
+        await using var command = DataSource.CreateCommand(SelectStored +
+            "WHERE e.stream_id = $1 AND e.version <= $2 AND e.seq_id <= $3 AND c.position <= $4 ORDER BY e.version");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit?.UpToVersion ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit?.UpToSeq ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = bound });
         var events = new List<StoredEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var type = reader.GetString(4);
-            events.Add(new StoredEvent(
-                reader.GetInt64(0),
-                reader.GetGuid(1),
-                reader.GetGuid(2),
-                reader.GetInt64(3),
-                type,
-                Deserialize(type, reader.GetString(5)),
-                DeserializeMetadata(reader.GetString(6)),
-                reader.GetString(7),
-                ToInstant(reader.GetDateTime(8)),
-                reader.GetFieldValue<byte[]>(9),
-                reader.GetFieldValue<byte[]>(10)));
+            events.Add(Read(reader));
         }
         return events;
+    }
+
+    /// <summary>
+    /// The whole log in chain order (commit order), from <paramref name="fromPosition"/>, in pages of
+    /// <paramref name="pageSize"/> (constant memory), optionally only some event types, up to <paramref name="limit"/>.
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> ReadAllAsync(
+        long fromPosition = 1, ReadLimit? limit = null, IReadOnlyCollection<string>? eventTypes = null, int pageSize = 500,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var bound = await PositionBoundAsync(limit ?? ReadLimit.None, cancellationToken);
+        var next = fromPosition;
+        while (true)
+        {
+            await using var command = DataSource.CreateCommand(SelectStored +
+                "WHERE c.position >= $1 AND c.position <= $2 AND e.seq_id <= $3 AND ($4::text[] IS NULL OR e.type = ANY($4)) ORDER BY c.position LIMIT $5");
+            command.Parameters.Add(new NpgsqlParameter { Value = next });
+            command.Parameters.Add(new NpgsqlParameter { Value = bound });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit?.UpToSeq ?? long.MaxValue });
+            command.Parameters.Add(new NpgsqlParameter { Value = eventTypes is null ? DBNull.Value : eventTypes.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = pageSize });
+            var page = new List<StoredEvent>(pageSize);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    page.Add(Read(reader));
+                }
+            }
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+            next = page[^1].Position + 1;
+        }
+    }
+
+    /// <summary>
+    /// The chain position an instant ends at. The chain's lock is taken in shared mode first, so a transaction
+    /// chained at or before the instant but still committing is waited for: the answer never changes afterwards.
+    /// An instant in the future is read as now.
+    /// </summary>
+    public async Task<long> PositionAtAsync(Instant instant, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtext('public.event_chain'))", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(max(position), 0) FROM event_chain WHERE chained_at <= least($1, clock_timestamp())", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = instant.ToDateTimeUtc() });
+        var position = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return position;
+    }
+
+    private async Task<long> PositionBoundAsync(ReadLimit limit, CancellationToken cancellationToken)
+    {
+        var bound = limit.UpToPosition ?? long.MaxValue;
+        return limit.AsOf is { } instant ? Math.Min(bound, await PositionAtAsync(instant, cancellationToken)) : bound;
+    }
+
+    /// <summary>The stream's version at the limit; null for "no limit" (the current version).</summary>
+    private async Task<long?> VersionAtAsync(Guid streamId, ReadLimit limit, CancellationToken cancellationToken)
+    {
+        if (limit.UpToSeq is null && limit.UpToPosition is null && limit.AsOf is null)
+        {
+            return limit.UpToVersion;
+        }
+        var bound = await PositionBoundAsync(limit, cancellationToken);
+        await using var command = DataSource.CreateCommand(
+            "SELECT coalesce(max(e.version), 0) FROM mt_events e JOIN event_chain c ON c.seq_id = e.seq_id " +
+            "WHERE e.stream_id = $1 AND e.version <= $2 AND e.seq_id <= $3 AND c.position <= $4");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit.UpToVersion ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit.UpToSeq ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = bound });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private StoredEvent Read(NpgsqlDataReader reader)
+    {
+        var type = reader.GetString(5);
+        var headers = reader.IsDBNull(7) ? [] : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(7), LedgerJson.Options) ?? [];
+        string Header(string key) => headers.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        string? Optional(string key) => Header(key) is { Length: > 0 } text ? text : null;
+        var metadata = new EventMetadata(
+            reader.IsDBNull(8) ? "" : reader.GetString(8),
+            Header(LedgerHeaders.Role),
+            reader.IsDBNull(9) || !Guid.TryParse(reader.GetString(9), out var correlation) ? Guid.Empty : correlation,
+            reader.IsDBNull(10) || !Guid.TryParse(reader.GetString(10), out var causation) ? null : causation,
+            Optional(LedgerHeaders.IdempotencyKey),
+            Optional(LedgerHeaders.Reason),
+            Optional(LedgerHeaders.OsUser));
+        return new StoredEvent(
+            reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), reader.GetGuid(3), reader.GetInt64(4), type,
+            JsonSerializer.Deserialize(reader.GetString(6), Types.TypeOf(type), LedgerJson.Options) ?? throw new InvalidOperationException($"event {reader.GetInt64(1)} holds null"),
+            metadata, Header(LedgerHeaders.County),
+            Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(11)), Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(12)),
+            reader.GetFieldValue<byte[]>(13));
     }
 }

@@ -1,44 +1,50 @@
-using System.Text.Json;
-using Ledger.EventStore.Serialization;
-using NodaTime;
+using Marten;
 using Npgsql;
 
 namespace Ledger.EventStore;
 
 /// <summary>
-/// The append-only event log on PostgreSQL: gapless global <c>seq</c>, optimistic concurrency per
-/// stream, idempotent commands, a SHA-256 hash chain, inline projections and time-travel reads.
-/// Shaped like Marten's <c>IDocumentSession.Events</c> so that a later move is mechanical.
+/// The ledger's events on Marten: appends of one command to several streams at their expected versions,
+/// with the metadata every event carries and the idempotency record, in one <c>SaveChangesAsync</c>;
+/// stream reads as of a version, a seq or an instant (through the hash chain's commit order); the whole
+/// log in chain order; and the chain's verification. Marten stores, serializes and projects; the chain
+/// (migrations/0003) links every event at commit.
 /// </summary>
 public sealed partial class EventStore
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly IReadOnlyList<IInlineProjection> _projections;
-
-    /// <summary>Creates the store over the application data source (role <c>ledger_app</c>).</summary>
-    public EventStore(NpgsqlDataSource dataSource, EventTypeRegistry types, IEnumerable<IInlineProjection>? projections = null)
+    /// <summary>Creates the store over Marten and the application data source (role <c>ledger_app</c>).</summary>
+    public EventStore(IDocumentStore marten, NpgsqlDataSource dataSource, EventTypeRegistry types)
     {
-        _dataSource = dataSource;
+        Marten = marten;
+        DataSource = dataSource;
         Types = types;
-        _projections = projections?.ToArray() ?? [];
     }
 
-    /// <summary>The event types this store reads and writes.</summary>
+    /// <summary>Marten's document store.</summary>
+    public IDocumentStore Marten { get; }
+
+    /// <summary>The data source application work runs on (read-model queries, chain reads).</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The event types this store reads and writes, by stable name.</summary>
     public EventTypeRegistry Types { get; }
+}
 
-    /// <summary>The data source application work runs on.</summary>
-    public NpgsqlDataSource DataSource => _dataSource;
+/// <summary>The header names the ledger puts on every event (Marten's <c>headers</c> column).</summary>
+public static class LedgerHeaders
+{
+    /// <summary>The role the actor acted in.</summary>
+    public const string Role = "role";
 
-    private object Deserialize(string eventType, string json) =>
-        JsonSerializer.Deserialize(json, Types.TypeOf(eventType), LedgerJson.Options)
-        ?? throw new InvalidOperationException($"event of type {eventType} holds null");
+    /// <summary>The county (or division) the stream belongs to.</summary>
+    public const string County = "county";
 
-    private static EventMetadata DeserializeMetadata(string json) =>
-        JsonSerializer.Deserialize<EventMetadata>(json, LedgerJson.Options)
-        ?? throw new InvalidOperationException("event metadata holds null");
+    /// <summary>The command's idempotency key.</summary>
+    public const string IdempotencyKey = "idempotency-key";
 
-    // A NodaTime tick is 100 ns: ten to the microsecond PostgreSQL stores.
-    internal static Instant FromMicros(long micros) => Instant.FromUnixTimeTicks(checked(micros * 10));
+    /// <summary>The reason the user gave.</summary>
+    public const string Reason = "reason";
 
-    internal static Instant ToInstant(DateTime utc) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+    /// <summary>The operating-system user who ran the command line, beside the actor it named.</summary>
+    public const string OsUser = "os-user";
 }

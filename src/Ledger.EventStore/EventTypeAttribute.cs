@@ -2,7 +2,7 @@ namespace Ledger.EventStore;
 
 /// <summary>
 /// Names an event type for storage. The name (e.g. <c>disbursement-approved</c>) is what the
-/// <c>events.event_type</c> column holds; it must never change once events of the type exist,
+/// <c>mt_events.type</c> column holds; it must never change once events of the type exist,
 /// and it is never derived from the CLR type name.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]

@@ -1,17 +1,13 @@
 namespace Ledger.EventStore;
 
-/// <summary>The stream moved since the caller read it; reload, decide again, retry.</summary>
-public sealed class ConcurrencyException(Guid streamId, long expectedVersion, long actualVersion)
-    : Exception($"stream {streamId} is at version {actualVersion}, but the command expected {expectedVersion}: someone else changed it first. Reload and try again.")
+/// <summary>The stream moved since the caller read it (or, for a new stream, someone started it first); reload, decide again, retry.</summary>
+public sealed class ConcurrencyException(Guid streamId, bool streamExisted, Exception? inner = null)
+    : Exception(streamExisted
+        ? $"stream {streamId} already exists: someone else started it first. Reload and try again."
+        : $"stream {streamId} changed since the command read it: someone else changed it first. Reload and try again.", inner)
 {
-    /// <summary>The contested stream.</summary>
+    /// <summary>The contested stream (empty when PostgreSQL named only the constraint).</summary>
     public Guid StreamId { get; } = streamId;
-
-    /// <summary>The version the command was decided on.</summary>
-    public long ExpectedVersion { get; } = expectedVersion;
-
-    /// <summary>The version the stream had.</summary>
-    public long ActualVersion { get; } = actualVersion;
 }
 
 /// <summary>An idempotency key came back with a different command than the one it first carried.</summary>
@@ -22,16 +18,6 @@ public sealed class IdempotencyConflictException(string key)
     public string Key { get; } = key;
 }
 
-/// <summary>Another stream of the same type holds the natural key (e.g. a USCC already registered).</summary>
-public sealed class NaturalKeyTakenException(string streamType, string naturalKey, Guid existingStreamId)
-    : Exception($"the {streamType} key '{naturalKey}' is already held by stream {existingStreamId}.")
-{
-    /// <summary>The stream type.</summary>
-    public string StreamType { get; } = streamType;
-
-    /// <summary>The contested key.</summary>
-    public string NaturalKey { get; } = naturalKey;
-
-    /// <summary>The stream that holds it.</summary>
-    public Guid ExistingStreamId { get; } = existingStreamId;
-}
+/// <summary>Two first uses of one idempotency key committed at once; the loser asks for the winner's result.</summary>
+public sealed class IdempotencyRaceException(Exception inner)
+    : Exception("another command under the same idempotency key committed first", inner);

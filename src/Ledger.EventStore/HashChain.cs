@@ -5,37 +5,61 @@ using System.Text;
 namespace Ledger.EventStore;
 
 /// <summary>
-/// The chain recomputed outside the database: hash = SHA-256(prev_hash || SHA-256(canonical form)),
-/// where the canonical form must match <c>event_canonical</c> in migrations/0001_event_store.sql byte for byte. Each field is its UTF-8 byte length, ':', the
-/// text, ';' — unambiguous whatever the text holds.
+/// The chain recomputed outside the database: hash = SHA-256(prev_hash || SHA-256(canonical form)). Canonical
+/// form 1 must match <c>event_canonical</c> in migrations/0003_event_chain.sql byte for byte (docs/hash-chain.md):
+/// each field as its UTF-8 byte length, ':', the text, ';', and NULL as '-;'.
 /// </summary>
 public static class HashChain
 {
     /// <summary>The previous hash of the first event: 32 zero bytes.</summary>
     public static byte[] Genesis { get; } = new byte[32];
 
-    /// <summary>SHA-256 over the previous hash followed by the event's own digest (SHA-256 of its canonical form).</summary>
-    public static byte[] Hash(
-        byte[] previousHash, long seq, Guid eventId, Guid streamId, long streamVersion, string eventType,
-        string dataText, string metadataText, string countyCode, long recordedAtMicros)
+    /// <summary>The columns of one <c>mt_events</c> row that canonical form 1 covers (jsonb as PostgreSQL prints it).</summary>
+    public sealed record EventRow(
+        long SeqId, Guid Id, Guid? StreamId, long Version, string Type, string Data, byte[]? Bdata, string? Headers,
+        string? CorrelationId, string? CausationId, string? UserName, string? DotnetType, DateTime Timestamp, string? TenantId);
+
+    /// <summary>Canonical form 1 of an event row.</summary>
+    public static string Canonical(EventRow e)
     {
-        var canonical = new StringBuilder(dataText.Length + metadataText.Length + 200);
-        Field(canonical, seq.ToString(CultureInfo.InvariantCulture));
-        Field(canonical, eventId.ToString("D"));
-        Field(canonical, streamId.ToString("D"));
-        Field(canonical, streamVersion.ToString(CultureInfo.InvariantCulture));
-        Field(canonical, eventType);
-        Field(canonical, dataText);
-        Field(canonical, metadataText);
-        Field(canonical, countyCode);
-        Field(canonical, recordedAtMicros.ToString(CultureInfo.InvariantCulture));
-        var leaf = SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
+        var canonical = new StringBuilder(e.Data.Length + (e.Headers?.Length ?? 0) + 256);
+        Field(canonical, e.SeqId.ToString(CultureInfo.InvariantCulture));
+        Field(canonical, e.Id.ToString("D"));
+        Field(canonical, e.StreamId?.ToString("D"));
+        Field(canonical, e.Version.ToString(CultureInfo.InvariantCulture));
+        Field(canonical, e.Type);
+        Field(canonical, e.Data);
+        Field(canonical, e.Bdata is null ? null : Convert.ToHexStringLower(e.Bdata));
+        Field(canonical, e.Headers);
+        Field(canonical, e.CorrelationId);
+        Field(canonical, e.CausationId);
+        Field(canonical, e.UserName);
+        Field(canonical, e.DotnetType);
+        Field(canonical, UnixMicros(e.Timestamp).ToString(CultureInfo.InvariantCulture));
+        Field(canonical, e.TenantId);
+        return canonical.ToString();
+    }
+
+    /// <summary>SHA-256 over the previous hash followed by the event's own digest (SHA-256 of its canonical form).</summary>
+    public static byte[] Hash(byte[] previousHash, EventRow e)
+    {
+        var leaf = SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(e)));
         var input = new byte[previousHash.Length + leaf.Length];
         previousHash.CopyTo(input, 0);
         leaf.CopyTo(input, previousHash.Length);
         return SHA256.HashData(input);
     }
 
-    private static void Field(StringBuilder canonical, string text) =>
+    // PostgreSQL keeps microseconds; a .NET tick is 100 ns.
+    private static long UnixMicros(DateTime utc) => (utc.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    private static void Field(StringBuilder canonical, string? text)
+    {
+        if (text is null)
+        {
+            canonical.Append("-;");
+            return;
+        }
         canonical.Append(Encoding.UTF8.GetByteCount(text).ToString(CultureInfo.InvariantCulture)).Append(':').Append(text).Append(';');
+    }
 }

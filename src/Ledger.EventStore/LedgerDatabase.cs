@@ -58,7 +58,10 @@ public sealed class LedgerDatabase : IAsyncDisposable
     public string Description { get; }
 
     /// <summary>Opens (starting the embedded server if needed), applies pending migrations and checks the application role.</summary>
-    public static async Task<LedgerDatabase> OpenAsync(LedgerDatabaseOptions options, CancellationToken cancellationToken = default)
+    /// <param name="options">Where the database is.</param>
+    /// <param name="migrate">False for commands that only read (verify): they apply nothing and need no owner rights beyond connecting.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    public static async Task<LedgerDatabase> OpenAsync(LedgerDatabaseOptions options, bool migrate = true, CancellationToken cancellationToken = default)
     {
         EmbeddedPostgres? server = null;
         string ownerConnection;
@@ -74,7 +77,7 @@ public sealed class LedgerDatabase : IAsyncDisposable
         }
         try
         {
-            return await OpenAsync(ownerConnection, options.AppConnectionString, server, cancellationToken);
+            return await OpenAsync(ownerConnection, options.AppConnectionString, server, migrate, cancellationToken);
         }
         catch
         {
@@ -84,7 +87,7 @@ public sealed class LedgerDatabase : IAsyncDisposable
     }
 
     /// <summary>Opens a database on a known server (the test fixtures' way), applying migrations.</summary>
-    public static async Task<LedgerDatabase> OpenAsync(string ownerConnectionString, string? appConnectionString = null, EmbeddedPostgres? server = null, CancellationToken cancellationToken = default)
+    public static async Task<LedgerDatabase> OpenAsync(string ownerConnectionString, string? appConnectionString = null, EmbeddedPostgres? server = null, bool migrate = true, CancellationToken cancellationToken = default)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -102,10 +105,13 @@ public sealed class LedgerDatabase : IAsyncDisposable
         NpgsqlDataSource? app = null;
         try
         {
-            await new Migrator(owner).ApplyAsync(Migration.Embedded(), cancellationToken);
+            if (migrate)
+            {
+                await new Migrator(owner).ApplyAsync(Migration.Embedded(), cancellationToken);
+            }
             // The role is a startup option, so it holds for the connection's life. Application sessions set
             // nothing else, so pooled connections need no reset on return: the reset (DISCARD ALL) would also
-            // throw away the plans cached inside append_commands, re-planning every statement of every append.
+            // throw away the plans cached inside the chain trigger and Marten's append function.
             var appBuilder = appConnectionString is null
                 ? new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Options = "-c role=ledger_app" }
                 : new NpgsqlConnectionStringBuilder(appConnectionString) { IncludeErrorDetail = true };

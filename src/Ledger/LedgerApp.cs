@@ -7,6 +7,10 @@ using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.Policies;
 using Ledger.Reference;
+using JasperFx.Events.Projections;
+using Ledger.EventStore.Marten;
+using Marten;
+using Npgsql;
 
 namespace Ledger;
 
@@ -19,10 +23,8 @@ public sealed class LedgerApp
     public LedgerApp(LedgerDatabase database, ReferenceData reference, ApprovalSettings? approvals = null)
     {
         Reference = reference;
-        Store = new EventStore.EventStore(
-            database.App,
-            EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly),
-            [new DesignationProjection(), new PolicyProjection(), new AwardProjection(), new DisbursementProjection()]);
+        Marten = DocumentStore.For(options => Configure(options, database.App));
+        Store = new EventStore.EventStore(Marten, database.App, EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly));
         var runner = new CommandRunner(Store);
         Enterprises = new EnterpriseHandler(runner, reference);
         Awards = new AwardHandler(runner, reference);
@@ -32,6 +34,18 @@ public sealed class LedgerApp
         Disbursements = new DisbursementHandler(runner, reference, approvals ?? DefaultApprovals, Awards, Designations, Enterprises, Budgets);
         Clawbacks = new ClawbackHandler(runner, Awards);
     }
+
+    /// <summary>Marten configured for the ledger: its events, and the inline projections handlers decide on.</summary>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
+    {
+        LedgerStoreOptions.Configure(options, dataSource, typeof(LedgerApp).Assembly);
+        options.Projections.Add(new DesignationProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PolicyProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new AwardProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new DisbursementProjection(), ProjectionLifecycle.Inline);
+    }
+
+    public IDocumentStore Marten { get; }
 
     public ReferenceData Reference { get; }
 

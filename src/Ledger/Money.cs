@@ -6,9 +6,15 @@ namespace Ledger;
 [System.Text.Json.Serialization.JsonConverter(typeof(MoneyJsonConverter))]
 public readonly record struct Money : IComparable<Money>
 {
-    public decimal Yuan { get; }
+    private readonly decimal _yuan;
 
-    private Money(decimal yuan) => Yuan = yuan;
+    /// <summary>
+    /// The amount, always with scale 2 (100000 reads as 100000.00), so events, fingerprints and exports write
+    /// one form of each amount: 100000 and 100000.00 are the same command.
+    /// </summary>
+    public decimal Yuan => _yuan + 0.00m;
+
+    private Money(decimal yuan) => _yuan = yuan;
 
     public static Money Zero => default;
 

@@ -1,19 +1,27 @@
+using System.Text.RegularExpressions;
+using Marten;
 using Npgsql;
 using NodaTime;
 
 namespace Ledger;
 
-/// <summary>Small helpers for inline projections' SQL.</summary>
-internal static class Sql
+/// <summary>Small helpers for the read models' SQL.</summary>
+internal static partial class Sql
 {
-    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    /// <summary>
+    /// Queues a statement in the session's transaction (projections, idempotency records). The SQL numbers its
+    /// parameters ($1, $2, … in any order, reused freely); Marten takes them positionally, so each $n becomes a
+    /// placeholder bound to its value.
+    /// </summary>
+    public static void Queue(IDocumentOperations operations, string sql, params object?[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
+        var values = new List<object>();
+        var positional = Parameter().Replace(sql, m =>
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
-        }
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            values.Add(parameters[int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) - 1] ?? DBNull.Value);
+            return "?";
+        });
+        operations.QueueSqlCommand(positional, [.. values]);
     }
 
     /// <summary>The first column of every row, as ids (the index queries handlers run to find streams).</summary>
@@ -38,6 +46,9 @@ internal static class Sql
     public static object DateOrNull(LocalDate? date) => date is { } d ? d.ToDateOnly() : DBNull.Value;
 
     public static LocalDate ToLocalDate(DateOnly date) => LocalDate.FromDateOnly(date);
+
+    [GeneratedRegex(@"\$(\d+)")]
+    private static partial Regex Parameter();
 }
 
 /// <summary>The stored (JSON) name of an enum value, e.g. <c>renewal-failed</c>, so read tables speak as the events do.</summary>

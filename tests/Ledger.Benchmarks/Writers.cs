@@ -58,7 +58,7 @@ public sealed class Writers
         {
             await create.ExecuteNonQueryAsync();
         }
-        return new Writers(new EventStore.EventStore(db.App, new EventTypeRegistry().Register<PaymentRecorded>("payment-recorded")), db.App);
+        return new Writers(Ledger.Testing.TestStores.Create(db, typeof(PaymentRecorded).Assembly), db.App);
     }
 
     /// <summary>Fresh samples: a new stream each, so no run collides with another.</summary>

@@ -36,23 +36,25 @@ public sealed class CliFacts : IAsyncLifetime
     [Fact]
     public async Task Verify_exits_1_naming_the_broken_seq()
     {
-        await using (var insert = _db.Owner.CreateCommand(
-            "SELECT * FROM append_commands(ARRAY[NULL::text], ARRAY[NULL::text], ARRAY[1], ARRAY[gen_random_uuid()], ARRAY['t'], ARRAY[NULL::text], " +
-            "ARRAY[0::bigint], ARRAY['320205'], ARRAY[1, 1], ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY['a', 'b'], " +
-            "ARRAY['{}'::jsonb, '{}'::jsonb], ARRAY['{}'::jsonb, '{}'::jsonb])"))
-        {
-            await insert.ExecuteNonQueryAsync();
-        }
+        var store = TestStores.Create(_db, typeof(Ledger.Enterprises.EnterpriseRegistered).Assembly);
+        var stream = Guid.NewGuid();
+        await store.AppendAsync(new StreamAppend(stream, "enterprise", ExpectedVersion.NoStream, "320205",
+            [new Ledger.Enterprises.EnterpriseRegistered(stream, "91350100M000100Y43", "甲", "320205", "制造业", null, "clerk", NodaTime.Instant.FromUtc(2024, 1, 1, 0, 0)),
+             new Ledger.Enterprises.EnterpriseRegistered(stream, "91350100M000100Y43", "乙", "320205", "制造业", null, "clerk", NodaTime.Instant.FromUtc(2024, 1, 1, 0, 0))]),
+            new EventMetadata("clerk", "clerk", Guid.NewGuid()));
         await using (var tamper = _db.Owner.CreateCommand(
-            "ALTER TABLE events DISABLE TRIGGER events_append_only; UPDATE events SET county_code = '330424' WHERE seq = 2; ALTER TABLE events ENABLE TRIGGER events_append_only"))
+            "ALTER TABLE mt_events DISABLE TRIGGER mt_events_append_only; UPDATE mt_events SET data = jsonb_set(data, '{name}', '\"丙\"') WHERE version = 2; " +
+            "ALTER TABLE mt_events ENABLE TRIGGER mt_events_append_only"))
         {
             await tamper.ExecuteNonQueryAsync();
         }
+        var second = (await store.ReadStreamAsync(stream))[1].Seq;
 
         var (code, output, _) = await RunAsync("verify", "--db", _connection, "--format", "json");
 
         code.ShouldBe(ExitCodes.CheckFailed);
-        output.ShouldContain("\"brokenSeq\":2");
+        output.ShouldContain($"\"brokenSeq\":{second}");
+        output.ShouldContain("altered");
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class CliFacts : IAsyncLifetime
         var (code, output, _) = await RunAsync("migrate", "--db", _connection);
 
         code.ShouldBe(ExitCodes.Ok);
-        output.ShouldContain("0001_event_store.sql");
+        output.ShouldContain("0003_event_chain.sql");
         output.ShouldContain("0 were pending");
     }
 

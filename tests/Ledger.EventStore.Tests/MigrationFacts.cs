@@ -88,8 +88,20 @@ public sealed class MigrationFacts : IAsyncLifetime
         var shipped = Migration.Embedded();
 
         shipped.ShouldNotBeEmpty();
-        shipped[0].FileName.ShouldBe("0001_event_store.sql");
+        shipped.Select(m => m.FileName).ShouldBe(["0001_roles.sql", "0002_marten_event_store.sql", "0003_event_chain.sql", "0004_read_models.sql"]);
         shipped.Select(m => m.Version).ShouldBe(shipped.Select(m => m.Version).Order());
+    }
+
+    [Fact]
+    public async Task A_database_made_by_the_earlier_event_store_is_refused_in_one_line_that_says_to_start_afresh()
+    {
+        await new Migrator(_owner).ApplyAsync([Migration.FromFile("0001_event_store.sql", "CREATE TABLE events (seq bigint)")]);
+
+        var error = await Should.ThrowAsync<MigrationException>(() => new Migrator(_owner).ApplyAsync(Migration.Embedded()));
+
+        error.Message.ShouldContain("earlier event store");
+        error.Message.ShouldContain("start afresh");
+        error.Message.ShouldNotContain("\n");
     }
 
     private async Task<object?> ScalarAsync(string sql)

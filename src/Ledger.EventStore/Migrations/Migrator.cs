@@ -11,6 +11,9 @@ public sealed class Migrator(NpgsqlDataSource ownerDataSource)
 {
     private const long MigrationLock = 7250430;
 
+    // The first migration of the event store the ledger had before Marten; its data cannot be carried over.
+    private const string EarlierEventStoreMigration = "0001_event_store.sql";
+
     /// <summary>Applies what is missing; returns the migrations applied now.</summary>
     public async Task<IReadOnlyList<Migration>> ApplyAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken = default)
     {
@@ -23,6 +26,10 @@ public sealed class Migrator(NpgsqlDataSource ownerDataSource)
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, file_name text NOT NULL, " +
                 "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
             var applied = await AppliedAsync(connection, cancellationToken);
+            if (applied.Values.Any(a => a.FileName == EarlierEventStoreMigration))
+            {
+                throw new MigrationException("this database was made by the ledger's earlier event store, before it moved onto Marten; start afresh with a new data folder or database (README: Starting afresh).");
+            }
 
             foreach (var (version, (fileName, checksum)) in applied)
             {

@@ -79,7 +79,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
     private async Task<IReadOnlyDictionary<Guid, long>> StackVersionsAsync(Guid policyId, IReadOnlyList<Guid> enterprises, CancellationToken cancellationToken)
     {
         var versions = new Dictionary<Guid, long>();
-        await using var command = Store.DataSource.CreateCommand("SELECT id, version FROM streams WHERE id = ANY($1)");
+        await using var command = Store.DataSource.CreateCommand("SELECT id, version FROM mt_streams WHERE id = ANY($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = enterprises.Select(e => AwardStacked.StreamId(policyId, e)).ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -100,7 +100,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
 
     /// <summary>The award stream folded: the award, its disbursements and its clawbacks.</summary>
     public Task<Aggregated<AwardAccount>> LoadAsync(Guid awardId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
-        Store.AggregateStreamAsync(awardId, AwardAccount.Initial, AwardAccount.Evolve, limit, cancellationToken);
+        Store.AggregateStreamAsync(awardId, AwardAccount.Initial, AwardAccount.Fold, limit, cancellationToken);
 
     /// <summary>The awards matching a filter on the <c>awards</c> table, each folded from its stream.</summary>
     public async Task<IReadOnlyList<AwardState>> AwardsAsync(string where, CancellationToken cancellationToken, params object[] parameters) =>

@@ -49,8 +49,10 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             {
                 command = command with { Historical = historical with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyCode } };
             }
-            var recognized = DesignationDecider.Decide(command, await EnterpriseDesignationsAsync(command.EnterpriseId, ct), reference);
-            var version = await Store.StreamVersionAsync(recognized.DesignationId, ct);
+            var designations = await EnterpriseDesignationStreamsAsync(command.EnterpriseId, ct);
+            var recognized = DesignationDecider.Decide(command, [.. designations.Select(d => d.State)], reference);
+            // Appended at the version the decision read: a recognition committed meanwhile makes this one a conflict.
+            var version = designations.FirstOrDefault(d => d.State.Id == recognized.DesignationId)?.Version ?? ExpectedVersion.NoStream;
             return [
                 new StreamAppend(recognized.DesignationId, StreamType, version, recognized.CountyCode, [recognized]),
                 .. await awards.DetermineAsync(AwardTriggerFact.Recognition(recognized), command.Actor, command.At, ct),
@@ -117,14 +119,17 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
     public Task<Aggregated<DesignationState>> LoadAsync(Guid designationId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
         Store.AggregateStreamAsync(designationId, DesignationState.Initial, (s, e) => DesignationDecider.Evolve(s, (IDesignationEvent)e), limit, cancellationToken);
 
-    public async Task<IReadOnlyList<DesignationState>> EnterpriseDesignationsAsync(Guid enterpriseId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DesignationState>> EnterpriseDesignationsAsync(Guid enterpriseId, CancellationToken cancellationToken = default) =>
+        [.. (await EnterpriseDesignationStreamsAsync(enterpriseId, cancellationToken)).Select(d => d.State)];
+
+    private async Task<IReadOnlyList<Aggregated<DesignationState>>> EnterpriseDesignationStreamsAsync(Guid enterpriseId, CancellationToken cancellationToken)
     {
-        var states = new List<DesignationState>();
+        var streams = new List<Aggregated<DesignationState>>();
         foreach (var id in await IdsAsync("SELECT designation_id FROM designations WHERE enterprise_id = $1 ORDER BY tier, round", cancellationToken, enterpriseId))
         {
-            states.Add((await LoadAsync(id, null, cancellationToken)).State);
+            streams.Add(await LoadAsync(id, null, cancellationToken));
         }
-        return states;
+        return streams;
     }
 
     private async Task<Aggregated<DesignationState>> LoadExistingAsync(Guid designationId, CancellationToken cancellationToken)

@@ -51,7 +51,7 @@ public sealed record AwardAccount(
     /// <summary>What a new clawback may still demand from one level: paid net of returns and of earlier clawbacks.</summary>
     public Money Reclaimable(FundingLevel level) => PaidNet(level) - ClawbackDemanded(level);
 
-    public static AwardAccount Evolve(AwardAccount state, object @event)
+    public static AwardAccount Fold(AwardAccount state, object @event)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(@event);

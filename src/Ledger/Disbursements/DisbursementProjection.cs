@@ -1,53 +1,47 @@
+using JasperFx.Events;
 using Ledger.Budgets;
-using Ledger.EventStore;
-using Npgsql;
+using Marten;
+using Marten.Events.Projections;
 
 namespace Ledger.Disbursements;
 
 /// <summary>Keeps <c>disbursements</c> (status per request) and <c>vouchers</c> (one row per treasury voucher: the database refuses a second use).</summary>
-public sealed class DisbursementProjection : IInlineProjection
+public sealed partial class DisbursementProjection : EventProjection
 {
-    public bool Handles(string eventType) => eventType.StartsWith("disbursement-", StringComparison.Ordinal);
-
-    public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent stored, CancellationToken cancellation)
     {
-        foreach (var stored in events)
+        switch (stored.Data)
         {
-            switch (stored.Data)
-            {
-                case DisbursementRequested e:
-                    await Sql.ExecuteAsync(connection,
-                        "INSERT INTO disbursements (disbursement_id, award_id, enterprise_id, county_code, level, division_code, planned_year, amount, status, last_seq) " +
-                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9)",
-                        cancellationToken, e.DisbursementId, e.AwardId, e.EnterpriseId, stored.CountyCode, BudgetLineKey.LevelName(e.Level),
-                        e.DivisionCode, e.PlannedYear, e.Amount.Yuan, stored.Seq);
-                    break;
-                case DisbursementApproved e:
-                    await Sql.ExecuteAsync(connection,
-                        "UPDATE disbursements SET approvals = approvals + 1, status = CASE WHEN $2 THEN 'approved' ELSE status END, last_seq = $3 WHERE disbursement_id = $1",
-                        cancellationToken, e.DisbursementId, e.Final, stored.Seq);
-                    break;
-                case DisbursementRejected e:
-                    await SetStatusAsync(connection, e.DisbursementId, "rejected", stored.Seq, cancellationToken);
-                    break;
-                case DisbursementCancelled e:
-                    await SetStatusAsync(connection, e.DisbursementId, "cancelled", stored.Seq, cancellationToken);
-                    break;
-                case DisbursementPaid e:
-                    await Sql.ExecuteAsync(connection,
-                        "INSERT INTO vouchers (voucher_number, award_id, disbursement_id, last_seq) VALUES ($1, $2, $3, $4)",
-                        cancellationToken, e.VoucherNumber, e.AwardId, e.DisbursementId, stored.Seq);
-                    await Sql.ExecuteAsync(connection,
-                        "UPDATE disbursements SET status = 'paid', voucher_number = $2, value_date = $3, last_seq = $4 WHERE disbursement_id = $1",
-                        cancellationToken, e.DisbursementId, e.VoucherNumber, Sql.Date(e.ValueDate), stored.Seq);
-                    break;
-                case DisbursementReturned e:
-                    await SetStatusAsync(connection, e.DisbursementId, "returned", stored.Seq, cancellationToken);
-                    break;
-            }
+            case DisbursementRequested e:
+                Sql.Queue(operations,
+                    "INSERT INTO disbursements (disbursement_id, award_id, enterprise_id, county_code, level, division_code, planned_year, amount, status) " +
+                    "SELECT $1, $2, $3, a.county_code, $4, $5, $6, $7, 'requested' FROM awards a WHERE a.award_id = $2",
+                    e.DisbursementId, e.AwardId, e.EnterpriseId, BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan);
+                break;
+            case DisbursementApproved e:
+                Sql.Queue(operations,
+                    "UPDATE disbursements SET approvals = approvals + 1, status = CASE WHEN $2 THEN 'approved' ELSE status END WHERE disbursement_id = $1",
+                    e.DisbursementId, e.Final);
+                break;
+            case DisbursementRejected e:
+                SetStatus(operations, e.DisbursementId, "rejected");
+                break;
+            case DisbursementCancelled e:
+                SetStatus(operations, e.DisbursementId, "cancelled");
+                break;
+            case DisbursementPaid e:
+                Sql.Queue(operations, "INSERT INTO vouchers (voucher_number, award_id, disbursement_id) VALUES ($1, $2, $3)",
+                    e.VoucherNumber, e.AwardId, e.DisbursementId);
+                Sql.Queue(operations, "UPDATE disbursements SET status = 'paid', voucher_number = $2, value_date = $3 WHERE disbursement_id = $1",
+                    e.DisbursementId, e.VoucherNumber, Sql.Date(e.ValueDate));
+                break;
+            case DisbursementReturned e:
+                SetStatus(operations, e.DisbursementId, "returned");
+                break;
         }
+        return ValueTask.CompletedTask;
     }
 
-    private static Task SetStatusAsync(NpgsqlConnection connection, Guid disbursementId, string status, long seq, CancellationToken cancellationToken) =>
-        Sql.ExecuteAsync(connection, "UPDATE disbursements SET status = $2, last_seq = $3 WHERE disbursement_id = $1", cancellationToken, disbursementId, status, seq);
+    private static void SetStatus(IDocumentOperations operations, Guid disbursementId, string status) =>
+        Sql.Queue(operations, "UPDATE disbursements SET status = $2 WHERE disbursement_id = $1", disbursementId, status);
 }

@@ -15,7 +15,7 @@ public sealed record Enterprise(
     public static Guid StreamIdFor(Uscc uscc) => DeterministicGuid.Create(StreamNamespace, "enterprise:" + uscc.Value);
 
     /// <summary>Folds one event into the state. Events of other types leave it unchanged.</summary>
-    public static Enterprise? Evolve(Enterprise? state, object @event) => @event switch
+    public static Enterprise? Fold(Enterprise? state, object @event) => @event switch
     {
         EnterpriseRegistered e => new Enterprise(e.EnterpriseId, e.Uscc, e.Name, e.CountyCode, e.Industry, e.BankAccount),
         EnterpriseDetailsCorrected c => c.Corrections.Aggregate(

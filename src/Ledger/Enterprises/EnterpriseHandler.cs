@@ -17,7 +17,7 @@ public sealed class EnterpriseHandler(CommandRunner runner, ReferenceData refere
             var current = await LoadAsync(id, null, ct);
             var events = EnterpriseDecider.Decide(command, current.State, reference);
             var county = ((EnterpriseRegistered)events[0]).CountyCode;
-            return [new StreamAppend(id, StreamType, current.Version, county, events, uscc.Value)];
+            return [new StreamAppend(id, StreamType, current.Version, county, events)];
         }
         try
         {
@@ -41,7 +41,7 @@ public sealed class EnterpriseHandler(CommandRunner runner, ReferenceData refere
         }, command.Reason, cancellationToken);
 
     public Task<Aggregated<Enterprise?>> LoadAsync(Guid enterpriseId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
-        runner.Store.AggregateStreamAsync<Enterprise?>(enterpriseId, null, Enterprise.Evolve, limit, cancellationToken);
+        runner.Store.AggregateStreamAsync<Enterprise?>(enterpriseId, null, Enterprise.Fold, limit, cancellationToken);
 
     public async Task<Enterprise?> FindAsync(string uscc, CancellationToken cancellationToken = default) =>
         (await LoadAsync(Enterprise.StreamIdFor(Uscc.Parse(uscc)), null, cancellationToken)).State;

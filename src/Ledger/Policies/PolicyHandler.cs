@@ -17,7 +17,7 @@ public sealed class PolicyHandler(CommandRunner runner, ReferenceData reference,
             var issued = AwardPolicyDecider.Decide(command, current.State, reference);
             var policy = AwardPolicyDecider.Evolve(current.State, issued);
             return [
-                new StreamAppend(issued.PolicyId, StreamType, current.Version, issued.IssuerCode, [issued], $"{issued.IssuerCode}:{issued.Terms.DocumentNumber}"),
+                new StreamAppend(issued.PolicyId, StreamType, current.Version, issued.IssuerCode, [issued]),
                 .. await awards.CatchUpAsync(policy, command.Actor, command.At, ct),
             ];
         }, cancellationToken: cancellationToken);

@@ -1,34 +1,27 @@
-using Ledger.EventStore;
-using Npgsql;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
 
 namespace Ledger.Policies;
 
 /// <summary>Keeps <c>policies</c>: which policies an issuer has, so a recognition finds the ones that may cover it.</summary>
-public sealed class PolicyProjection : IInlineProjection
+public sealed partial class PolicyProjection : EventProjection
 {
-    public bool Handles(string eventType) => eventType is "award-policy-issued" or "award-policy-amended" or "award-policy-retired";
-
-    public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent stored, CancellationToken cancellation)
     {
-        foreach (var stored in events)
+        switch (stored.Data)
         {
-            switch (stored.Data)
-            {
-                case AwardPolicyIssued e:
-                    await Sql.ExecuteAsync(connection,
-                        "INSERT INTO policies (policy_id, issuer_code, title, document_number, version, last_seq) VALUES ($1, $2, $3, $4, 1, $5)",
-                        cancellationToken, e.PolicyId, e.IssuerCode, e.Terms.Title, e.Terms.DocumentNumber, stored.Seq);
-                    break;
-                case AwardPolicyAmended e:
-                    await Sql.ExecuteAsync(connection,
-                        "UPDATE policies SET title = $2, version = $3, last_seq = $4 WHERE policy_id = $1",
-                        cancellationToken, e.PolicyId, e.Terms.Title, e.Version, stored.Seq);
-                    break;
-                case AwardPolicyRetired e:
-                    await Sql.ExecuteAsync(connection, "UPDATE policies SET retired_on = $2, last_seq = $3 WHERE policy_id = $1",
-                        cancellationToken, e.PolicyId, Sql.Date(e.RetiredOn), stored.Seq);
-                    break;
-            }
+            case AwardPolicyIssued e:
+                Sql.Queue(operations, "INSERT INTO policies (policy_id, issuer_code, title, document_number, version) VALUES ($1, $2, $3, $4, 1)",
+                    e.PolicyId, e.IssuerCode, e.Terms.Title, e.Terms.DocumentNumber);
+                break;
+            case AwardPolicyAmended e:
+                Sql.Queue(operations, "UPDATE policies SET title = $2, version = $3 WHERE policy_id = $1", e.PolicyId, e.Terms.Title, e.Version);
+                break;
+            case AwardPolicyRetired e:
+                Sql.Queue(operations, "UPDATE policies SET retired_on = $2 WHERE policy_id = $1", e.PolicyId, Sql.Date(e.RetiredOn));
+                break;
         }
+        return ValueTask.CompletedTask;
     }
 }

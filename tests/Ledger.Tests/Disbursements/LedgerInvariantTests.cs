@@ -66,7 +66,7 @@ public class LedgerInvariantTests
             var account = ledger.Accounts[id];
             if (refold)
             {
-                var refolded = stream.Aggregate(AwardAccount.Initial, AwardAccount.Evolve);
+                var refolded = stream.Aggregate(AwardAccount.Initial, AwardAccount.Fold);
                 Describe(refolded).ShouldBe(Describe(account), $"the account held differs from the stream refolded ({where})");
             }
             Same(account.StreamVersion, stream.Count, () => $"award {id} version ({where})");

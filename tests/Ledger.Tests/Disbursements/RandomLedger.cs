@@ -39,9 +39,9 @@ internal sealed class RandomLedger
             Rules = [new RuleDraft(LittleGiant, AwardTrigger.Recognition, 1_500_000m, AmountKind.UpTo)],
         }, Policies.TestPolicies.Admin, At));
         var history = new History([JiaxingPolicy, XishanPolicy, upToJiaxing]);
-        var enterpriseA = Enterprise.Evolve(null, Registered(EnterpriseA, Haiyan, AccountA))!;
-        var enterpriseB = Enterprise.Evolve(null, Registered(EnterpriseB, Xishan, AccountB))!;
-        var enterpriseC = Enterprise.Evolve(null, Registered(EnterpriseC, Xishan, AccountB))!;
+        var enterpriseA = Enterprise.Fold(null, Registered(EnterpriseA, Haiyan, AccountA))!;
+        var enterpriseB = Enterprise.Fold(null, Registered(EnterpriseB, Xishan, AccountB))!;
+        var enterpriseC = Enterprise.Fold(null, Registered(EnterpriseC, Xishan, AccountB))!;
         AwardSetup Setup(AwardDetermined award, Enterprise payee) => new(award, history.Policy(award.PolicyId), payee);
         Awards =
         [
@@ -58,7 +58,7 @@ internal sealed class RandomLedger
         {
             var id = award.Determined.AwardId;
             AwardStreams[id] = [award.Determined];
-            Accounts[id] = AwardAccount.Evolve(AwardAccount.Initial, award.Determined);
+            Accounts[id] = AwardAccount.Fold(AwardAccount.Initial, award.Determined);
             Designations[award.Determined.DesignationId] = DesignationDecider.Evolve(DesignationState.Initial, RecognizedFor(award.Determined));
         }
         LineKeys =
@@ -128,7 +128,7 @@ internal sealed class RandomLedger
                 _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an award stream event"),
             };
             AwardStreams[awardId].Add(@event);
-            Accounts[awardId] = AwardAccount.Evolve(Accounts[awardId], @event);
+            Accounts[awardId] = AwardAccount.Fold(Accounts[awardId], @event);
         }
         foreach (var (key, @event) in decision.BudgetEvents)
         {

@@ -32,7 +32,7 @@ public class EnterpriseDeciderTests
         new(enterpriseId ?? HaiyanId, name, countyCode, industry, bankAccount, reason, "clerk.haiyan", Now.Plus(Duration.FromDays(30)));
 
     private static Enterprise? Given(params object[] events) =>
-        events.Aggregate((Enterprise?)null, Enterprise.Evolve);
+        events.Aggregate((Enterprise?)null, Enterprise.Fold);
 
     private static EnterpriseRegistered Registered(BankAccount? bankAccount = null) =>
         new(HaiyanId, HaiyanUscc, "海盐精工科技有限公司", "330424", "通用设备制造业", bankAccount, "clerk.haiyan", Now);

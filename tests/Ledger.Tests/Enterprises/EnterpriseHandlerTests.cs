@@ -16,8 +16,9 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
-        _store = new EventStore.EventStore(_db.App, EventTypeRegistry.FromAssemblies(typeof(Money).Assembly));
-        _handler = new EnterpriseHandler(new CommandRunner(_store), ShippedReferenceData.Instance);
+        var app = new LedgerApp(_db, ShippedReferenceData.Instance);
+        _store = app.Store;
+        _handler = app.Enterprises;
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
@@ -37,7 +38,6 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
         events[0].EventType.ShouldBe("enterprise-registered");
         events[0].CountyCode.ShouldBe("320205");
         (await _handler.FindAsync("91350100M000100Y43"))!.Name.ShouldBe("无锡某精密机械有限公司");
-        (await _store.FindStreamAsync(EnterpriseHandler.StreamType, "91350100M000100Y43")).ShouldBe(id);
     }
 
     [Fact]

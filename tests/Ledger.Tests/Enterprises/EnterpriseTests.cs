@@ -33,7 +33,7 @@ public class EnterpriseTests
     [Fact]
     public void Registration_creates_the_state()
     {
-        Enterprise.Evolve(null, Registered).ShouldBe(
+        Enterprise.Fold(null, Registered).ShouldBe(
             new Enterprise(Id, "91330424MA2B3C4D5Y", "海盐精工科技有限公司", "330424", "通用设备制造业", null));
     }
 
@@ -57,7 +57,7 @@ public class EnterpriseTests
                 Now),
         ];
 
-        var state = history.Aggregate((Enterprise?)null, Enterprise.Evolve);
+        var state = history.Aggregate((Enterprise?)null, Enterprise.Fold);
 
         state.ShouldBe(new Enterprise(Id, "91330424MA2B3C4D5Y", "海盐精工科技股份有限公司", "330481", "专用设备制造业", account));
     }
@@ -65,9 +65,9 @@ public class EnterpriseTests
     [Fact]
     public void Events_of_other_streams_leave_the_state_unchanged()
     {
-        var state = Enterprise.Evolve(null, Registered);
+        var state = Enterprise.Fold(null, Registered);
 
-        Enterprise.Evolve(state, new object()).ShouldBeSameAs(state);
+        Enterprise.Fold(state, new object()).ShouldBeSameAs(state);
     }
 
     [Fact]

@@ -104,13 +104,13 @@ public sealed class History(IReadOnlyList<object> events)
     public AwardAccount Account(Guid awardId) =>
         events
             .Where(e => e is IAwardEvent a && a.AwardId == awardId || e is IAwardAccountEvent d && d.AwardId == awardId)
-            .Aggregate(AwardAccount.Initial, AwardAccount.Evolve);
+            .Aggregate(AwardAccount.Initial, AwardAccount.Fold);
 
     public BudgetLine Line(BudgetLineKey key) =>
         events.OfType<IBudgetEvent>().Where(e => e.Line == key).Aggregate(BudgetLine.Initial(key), BudgetLine.Evolve);
 
     public Enterprise Enterprise(Guid id) =>
         events.Where(e => e is EnterpriseRegistered r && r.EnterpriseId == id || e is EnterpriseDetailsCorrected c && c.EnterpriseId == id)
-            .Aggregate((Enterprise?)null, Ledger.Enterprises.Enterprise.Evolve)
+            .Aggregate((Enterprise?)null, Ledger.Enterprises.Enterprise.Fold)
         ?? throw new InvalidOperationException($"enterprise {id} is not in the given history");
 }

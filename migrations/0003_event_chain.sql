@@ -1,0 +1,137 @@
+-- Tamper evidence on top of Marten: mt_events is append-only for everyone, and every event is linked
+-- into a SHA-256 hash chain in its own transaction, at commit. docs/hash-chain.md defines the
+-- canonical form and shows how to recompute a hash with psql alone; HashChain.cs does the same in C#.
+
+-- 1. Append-only. No role, the owner included, may change or remove an event; corrections are new events.
+CREATE FUNCTION public.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'LE010', HINT = 'Record a correcting event instead.';
+END
+$$;
+
+CREATE TRIGGER mt_events_append_only BEFORE UPDATE OR DELETE ON public.mt_events
+    FOR EACH ROW EXECUTE FUNCTION public.refuse_change();
+CREATE TRIGGER mt_events_no_truncate BEFORE TRUNCATE ON public.mt_events
+    FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_change();
+
+-- 2. The chain: one link per event, gapless positions in commit order.
+CREATE TABLE public.event_chain (
+    position    bigint       PRIMARY KEY CHECK (position > 0),
+    seq_id      bigint       NOT NULL UNIQUE,
+    form        smallint     NOT NULL DEFAULT 1,
+    prev_hash   bytea        NOT NULL CHECK (octet_length(prev_hash) = 32),
+    hash        bytea        NOT NULL CHECK (octet_length(hash) = 32),
+    chained_at  timestamptz  NOT NULL
+);
+CREATE INDEX event_chain_chained_at ON public.event_chain (chained_at);
+
+CREATE TRIGGER event_chain_append_only BEFORE UPDATE OR DELETE ON public.event_chain
+    FOR EACH ROW EXECUTE FUNCTION public.refuse_change();
+CREATE TRIGGER event_chain_no_truncate BEFORE TRUNCATE ON public.event_chain
+    FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_change();
+
+-- Only chain_events() writes links: it raises this transaction-local flag around its one INSERT.
+CREATE FUNCTION public.event_chain_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('ledger.public_chaining', true) IS DISTINCT FROM 'on' THEN
+        RAISE EXCEPTION 'event_chain is written only by the chain trigger on mt_events' USING ERRCODE = 'LE011';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER event_chain_only_by_trigger BEFORE INSERT ON public.event_chain
+    FOR EACH ROW EXECUTE FUNCTION public.event_chain_guard();
+
+-- Canonical form 1: a fixed list of mt_events columns, each as <UTF-8 byte length>:<text>; (NULL as -;).
+-- jsonb in jsonb's own text output, bytea as lower-case hex, timestamp as Unix microseconds.
+-- A column Marten adds later, or is_archived, is not part of it, so old hashes never break.
+CREATE FUNCTION public.chain_field(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN value IS NULL THEN '-;' ELSE octet_length(value)::text || ':' || value || ';' END
+$$;
+
+CREATE FUNCTION public.event_canonical(e public.mt_events) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT public.chain_field(e.seq_id::text)
+        || public.chain_field(e.id::text)
+        || public.chain_field(e.stream_id::text)
+        || public.chain_field(e.version::text)
+        || public.chain_field(e.type::text)
+        || public.chain_field(e.data::text)
+        || public.chain_field(encode(e.bdata, 'hex'))
+        || public.chain_field(e.headers::text)
+        || public.chain_field(e.correlation_id::text)
+        || public.chain_field(e.causation_id::text)
+        || public.chain_field(e.user_name::text)
+        || public.chain_field(e.mt_dotnet_type::text)
+        || public.chain_field((extract(epoch FROM e.timestamp) * 1000000)::bigint::text)
+        || public.chain_field(e.tenant_id::text)
+$$;
+
+CREATE FUNCTION public.event_leaf(e public.mt_events) RETURNS bytea LANGUAGE sql STABLE AS $$
+    SELECT sha256(convert_to(public.event_canonical(e), 'UTF8'))
+$$;
+
+-- hash = SHA-256(prev_hash || leaf), folded in seq_id order from the chain's head.
+CREATE FUNCTION public.chain_step(state bytea, leaf bytea, head bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT sha256(coalesce(state, head) || leaf)
+$$;
+CREATE AGGREGATE public.chain_fold(bytea, bytea) (SFUNC = public.chain_step, STYPE = bytea);
+
+-- A deferred constraint trigger: it fires at commit, once per event; the first firing chains every
+-- event of the transaction in one statement and notes the last seq_id it chained, so the other
+-- firings return at once (and an event inserted after an early SET CONSTRAINTS IMMEDIATE still gets linked).
+-- The chain's lock is therefore held from that statement to the commit only, however long the
+-- transaction ran before. The events are "visible, unchained, from the first this transaction
+-- queued up to the last this session drew": this also catches rows written inside savepoints, and
+-- the bounded range keeps one cached plan on the seq_id index.
+CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    head_position bigint := 0;
+    head_hash bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
+    head_at timestamptz;
+    chained_to bigint;
+BEGIN
+    IF NEW.seq_id <= coalesce(nullif(current_setting('ledger.public_chained_to', true), '')::bigint, 0) THEN
+        RETURN NULL;
+    END IF;
+    -- One lock per schema: hashtext('public.event_chain').
+    PERFORM pg_advisory_xact_lock(hashtext('public.event_chain'));
+    SELECT c.position, c.hash, c.chained_at INTO head_position, head_hash, head_at
+        FROM public.event_chain c ORDER BY c.position DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_position := 0;
+        head_hash := '\x0000000000000000000000000000000000000000000000000000000000000000';
+    END IF;
+    -- Taken under the lock, so chained_at never goes backwards along position, even if the clock does.
+    head_at := greatest(clock_timestamp(), head_at);
+    PERFORM set_config('ledger.public_chaining', 'on', true);
+    WITH linked AS (
+        SELECT e.seq_id,
+               row_number() OVER w AS n,
+               public.chain_fold(public.event_leaf(e), head_hash) OVER w AS hash
+        FROM public.mt_events e
+        WHERE e.seq_id BETWEEN NEW.seq_id AND pg_sequence_last_value('public.mt_events_sequence')
+          AND NOT EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = e.seq_id)
+        WINDOW w AS (ORDER BY e.seq_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    ),
+    inserted AS (
+        INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)
+        SELECT head_position + l.n, l.seq_id, 1,
+               coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
+        FROM linked l
+        RETURNING seq_id
+    )
+    SELECT max(seq_id) INTO chained_to FROM inserted;
+    PERFORM set_config('ledger.public_chaining', 'off', true);
+    PERFORM set_config('ledger.public_chained_to', coalesce(chained_to, NEW.seq_id)::text, true);
+    RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER mt_events_chain AFTER INSERT ON public.mt_events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.chain_events();
+
+-- The application reads the chain (verify, as-of reads) and never writes it.
+REVOKE ALL ON public.event_chain FROM PUBLIC;
+GRANT SELECT ON public.event_chain TO ledger_app;
+REVOKE ALL ON FUNCTION public.chain_events() FROM PUBLIC;
