@@ -1,5 +1,5 @@
--- Marten 9.59's event store schema, exported with WriteCreationScriptToFile from the configuration in
--- src/Ledger.EventStore/Marten/LedgerStoreOptions.cs (docs/operations.md: producing the next migration).
+-- Marten 9.59's schema, exported with WriteCreationScriptToFile from the configuration in LedgerApp.Build
+-- (src/Ledger.EventStore/Marten/LedgerStoreOptions.cs, plus Wolverine's envelope document) (docs/operations.md: producing the next migration).
 -- Marten runs with AutoCreate.None: this file, not Marten, creates these objects.
 
 DO $$
@@ -457,6 +457,14 @@ CREATE TABLE IF NOT EXISTS public.mt_doc_deadletterevent (
     mt_dotnet_type      varchar                     NULL,
 CONSTRAINT pkey_mt_doc_deadletterevent_id PRIMARY KEY (id)
 );
+CREATE TABLE IF NOT EXISTS public.mt_doc_envelope (
+    id                  uuid                        NOT NULL,
+    data                jsonb                       NOT NULL,
+    mt_last_modified    timestamp with time zone    NULL DEFAULT (transaction_timestamp()),
+    mt_version          uuid                        NOT NULL DEFAULT (md5(random()::text || clock_timestamp()::text)::uuid),
+    mt_dotnet_type      varchar                     NULL,
+CONSTRAINT pkey_mt_doc_envelope_id PRIMARY KEY (id)
+);
 CREATE TABLE IF NOT EXISTS public.mt_streams (
     id                   uuid           NOT NULL,
     type                 varchar        NULL,
@@ -705,5 +713,5 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT SELECT, INSERT ON public.mt_events TO ledger_app;
 GRANT SELECT, INSERT, UPDATE ON public.mt_streams TO ledger_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.mt_event_progression, public.mt_event_projection_floors,
-    public.mt_high_water_skips, public.mt_doc_deadletterevent TO ledger_app;
+    public.mt_high_water_skips, public.mt_doc_deadletterevent, public.mt_doc_envelope TO ledger_app;
 GRANT USAGE, SELECT ON SEQUENCE public.mt_events_sequence TO ledger_app;

@@ -11,20 +11,20 @@ internal static class UpCommand
 
     public static Command Create(TextWriter output)
     {
-        var command = new Command("up", "Start the ledger's database (embedded unless LEDGER_DB is set), apply migrations and report its state.");
+        var command = new Command("up", "Start the ledger: its database (embedded unless LEDGER_DB is set), migrations and the background handlers; report its state.");
         command.Options.Add(Once);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             // Reference data first: a bad file stops start-up (naming file and line) before anything touches the database.
             var reference = ReferenceDataLoader.LoadDefault();
             await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
-            var store = new LedgerApp(database, reference).Store;
-            var head = await store.HeadAsync(cancellationToken);
+            await using var app = await LedgerApp.StartAsync(database, reference, cancellationToken: cancellationToken);
+            var head = await app.Store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server
                 ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}"
                 : $"Ledger database ready: {database.Description}");
             await output.WriteLineAsync($"Reference data: {reference.Tiers.Count} tiers, {reference.Divisions.Count} divisions, working-day calendar {reference.Calendar.CoveredYears.Min()}–{reference.Calendar.CoveredYears.Max()} ({ReferenceDataLoader.DefaultDirectory})");
-            await output.WriteLineAsync($"Events: {head.Seq}; chain head {head.HashHex}");
+            await output.WriteLineAsync($"Events: {head.Position}; chain head {head.HashHex}");
             if (parsed.GetValue(Once))
             {
                 return ExitCodes.Ok;

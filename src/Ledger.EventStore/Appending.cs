@@ -16,12 +16,17 @@ public static class ExpectedVersion
 /// <param name="ExpectedVersion">The version the caller decided on; see <see cref="Ledger.EventStore.ExpectedVersion"/>.</param>
 /// <param name="CountyCode">The division the stream belongs to (the <c>county</c> header of its events).</param>
 /// <param name="Events">Event records, each of a registered type.</param>
+/// <param name="RetryOnConflict">
+/// True for a stream the command did not aim at but read to decide (a budget line, a stack stream, an award a
+/// catch-up creates): a conflict there is retried on fresh state; a conflict on the command's own stream goes back to the caller.
+/// </param>
 public sealed record StreamAppend(
     Guid StreamId,
     string StreamType,
     long ExpectedVersion,
     string CountyCode,
-    IReadOnlyList<object> Events);
+    IReadOnlyList<object> Events,
+    bool RetryOnConflict = false);
 
 /// <summary>Where one stream's new events landed.</summary>
 public sealed record StreamPosition(Guid StreamId, long FromVersion, long ToVersion);

@@ -31,7 +31,7 @@ public sealed partial class EventStore
         ArgumentOutOfRangeException.ThrowIfZero(commands.Count);
         await using var session = Marten.LightweightSession();
         var pending = commands.Select(c => Stage(session, c)).ToList();
-        await SaveAsync(session, cancellationToken);
+        await SaveAsync(session, [.. pending], cancellationToken);
         return [.. pending.Select(p => p.Result())];
     }
 
@@ -91,13 +91,16 @@ public sealed partial class EventStore
     }
 
     /// <summary>Saves the session, turning Marten's and PostgreSQL's refusals into the ledger's typed errors.</summary>
-    public static async Task SaveAsync(IDocumentSession session, CancellationToken cancellationToken)
+    public static Task SaveAsync(IDocumentSession session, PendingAppend pending, CancellationToken cancellationToken) =>
+        SaveAsync(session, [pending], cancellationToken);
+
+    private static async Task SaveAsync(IDocumentSession session, IReadOnlyList<PendingAppend> pending, CancellationToken cancellationToken)
     {
         try
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception e) when (Translate(e) is { } translated)
+        catch (Exception e) when (Translate(e, pending) is { } translated)
         {
             throw translated;
         }
@@ -125,16 +128,21 @@ public sealed partial class EventStore
         return new AppendResult(streams, Replayed: true);
     }
 
-    private static Exception? Translate(Exception e)
+    private static Exception? Translate(Exception e, IReadOnlyList<PendingAppend> pending)
     {
+        ConcurrencyException Conflict(object? id, bool existed)
+        {
+            var stream = AsGuid(id);
+            return new ConcurrencyException(stream, existed, pending.Any(p => p.RetriesOnConflict(stream)), e);
+        }
         switch (e)
         {
             case EventStreamUnexpectedMaxEventIdException conflict:
-                return new ConcurrencyException(AsGuid(conflict.Id), streamExisted: false, e);
+                return Conflict(conflict.Id, existed: false);
             case global::Marten.Exceptions.ExistingStreamIdCollisionException collision:
-                return new ConcurrencyException(AsGuid(collision.Id), streamExisted: true, e);
+                return Conflict(collision.Id, existed: true);
             case JasperFx.Events.ExistingStreamIdCollisionException collision:
-                return new ConcurrencyException(AsGuid(collision.Id), streamExisted: true, e);
+                return Conflict(collision.Id, existed: true);
         }
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
@@ -143,8 +151,8 @@ public sealed partial class EventStore
                 return unique.ConstraintName switch
                 {
                     "idempotency_keys_pkey" => new IdempotencyRaceException(e),
-                    "pk_mt_events_stream_and_version" => new ConcurrencyException(Guid.Empty, streamExisted: false, e),
-                    "pkey_mt_streams_id" => new ConcurrencyException(Guid.Empty, streamExisted: true, e),
+                    "pk_mt_events_stream_and_version" => new ConcurrencyException(Guid.Empty, streamExisted: false, retryable: false, e),
+                    "pkey_mt_streams_id" => new ConcurrencyException(Guid.Empty, streamExisted: true, retryable: false, e),
                     // The read tables' own keys (vouchers, disbursement ids): the handler names what was taken.
                     _ => e == unique ? null : unique,
                 };
@@ -172,6 +180,8 @@ public sealed class PendingAppend
         [.. _actions.Select(a => a.Append.ExpectedVersion >= 0
             ? new StreamPosition(a.Append.StreamId, a.Append.ExpectedVersion + 1, a.Append.ExpectedVersion + a.Append.Events.Count)
             : new StreamPosition(a.Append.StreamId, 0, 0))];
+
+    internal bool RetriesOnConflict(Guid streamId) => _actions.Any(a => a.Append.StreamId == streamId && a.Append.RetryOnConflict);
 
     /// <summary>The versions written, after the session saved.</summary>
     public AppendResult Result() =>

@@ -33,6 +33,15 @@ public sealed partial class EventStore
 /// <summary>The header names the ledger puts on every event (Marten's <c>headers</c> column).</summary>
 public static class LedgerHeaders
 {
+    /// <summary>The actor the edge stamped on a command (an envelope header; on events it is Marten's user_name).</summary>
+    public const string Actor = "actor";
+
+    /// <summary>The instant the edge stamped on a command (an envelope header).</summary>
+    public const string At = "at";
+
+    /// <summary>The caller's correlation id (an envelope header; on events it is Marten's correlation_id).</summary>
+    public const string Correlation = "ledger-correlation";
+
     /// <summary>The role the actor acted in.</summary>
     public const string Role = "role";
 

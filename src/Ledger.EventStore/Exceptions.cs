@@ -1,13 +1,16 @@
 namespace Ledger.EventStore;
 
 /// <summary>The stream moved since the caller read it (or, for a new stream, someone started it first); reload, decide again, retry.</summary>
-public sealed class ConcurrencyException(Guid streamId, bool streamExisted, Exception? inner = null)
+public sealed class ConcurrencyException(Guid streamId, bool streamExisted, bool retryable = false, Exception? inner = null)
     : Exception(streamExisted
         ? $"stream {streamId} already exists: someone else started it first. Reload and try again."
         : $"stream {streamId} changed since the command read it: someone else changed it first. Reload and try again.", inner)
 {
     /// <summary>The contested stream (empty when PostgreSQL named only the constraint).</summary>
     public Guid StreamId { get; } = streamId;
+
+    /// <summary>True when the stream is one the command read to decide but did not aim at: deciding again on fresh state is safe.</summary>
+    public bool Retryable { get; } = retryable;
 }
 
 /// <summary>An idempotency key came back with a different command than the one it first carried.</summary>

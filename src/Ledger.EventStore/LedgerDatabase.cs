@@ -100,6 +100,8 @@ public sealed class LedgerDatabase : IAsyncDisposable
         }
         // Error details carry the typed facts of conflicts (stream, versions, keys).
         builder.IncludeErrorDetail = true;
+        // Marten's append function stores now() at time zone 'utc' into a timestamptz: only a UTC session stores the real instant.
+        builder.Timezone = "UTC";
         var description = $"{builder.Host}:{builder.Port}/{builder.Database}";
         var owner = NpgsqlDataSource.Create(builder.ConnectionString);
         NpgsqlDataSource? app = null;
@@ -114,7 +116,7 @@ public sealed class LedgerDatabase : IAsyncDisposable
             // throw away the plans cached inside the chain trigger and Marten's append function.
             var appBuilder = appConnectionString is null
                 ? new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Options = "-c role=ledger_app" }
-                : new NpgsqlConnectionStringBuilder(appConnectionString) { IncludeErrorDetail = true };
+                : new NpgsqlConnectionStringBuilder(appConnectionString) { IncludeErrorDetail = true, Timezone = "UTC" };
             appBuilder.NoResetOnClose = true;
             appBuilder.MaxAutoPrepare = 64;
             appBuilder.AutoPrepareMinUsages = 2;

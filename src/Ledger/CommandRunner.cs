@@ -3,9 +3,10 @@ using Ledger.EventStore;
 namespace Ledger;
 
 /// <summary>
-/// The one path every command takes: answer a retried idempotency key with its first result, else
-/// decide (load state, run the pure decider) and append what was decided in one transaction. A
-/// concurrent change to a stream it decided on surfaces as <see cref="ConcurrencyException"/>.
+/// The one path every command takes inside its Wolverine handler: answer a retried idempotency key with its first
+/// result, else decide (load state, run the pure decider) and append what was decided — every stream at its own
+/// expected version, the idempotency record and any follow-up message — in the handler's one Marten session,
+/// committed once. A concurrent change to a stream it decided on surfaces as <see cref="ConcurrencyException"/>.
 /// </summary>
 public sealed class CommandRunner(EventStore.EventStore store)
 {
@@ -17,7 +18,8 @@ public sealed class CommandRunner(EventStore.EventStore store)
         object fingerprintPayload,
         Func<CancellationToken, Task<IReadOnlyList<StreamAppend>>> decide,
         string? reason = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyList<object>? followUps = null)
     {
         var fingerprint = context.IdempotencyKey is null ? null : Fingerprint.Of(fingerprintPayload);
         if (context.IdempotencyKey is { } key && await store.IdempotentResultAsync(key, fingerprint!, cancellationToken) is { } first)
@@ -29,6 +31,14 @@ public sealed class CommandRunner(EventStore.EventStore store)
         {
             return null;
         }
-        return await store.AppendAsync(appends, context.Metadata(reason), fingerprint, cancellationToken);
+        var session = context.Session ?? throw new InvalidOperationException("commands run inside their Wolverine handler, which provides the session");
+        var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, context.Metadata(reason), fingerprint));
+        foreach (var message in followUps ?? [])
+        {
+            // Published before the commit: Wolverine's outbox stores it in the same transaction as the events.
+            await context.Messages!.PublishAsync(message);
+        }
+        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+        return pending.Result();
     }
 }

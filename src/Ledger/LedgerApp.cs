@@ -1,3 +1,6 @@
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.Events.Projections;
 using Ledger.Awards;
 using Ledger.Budgets;
 using Ledger.Clawbacks;
@@ -5,51 +8,80 @@ using Ledger.Designations;
 using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
+using Ledger.EventStore.Marten;
 using Ledger.Policies;
 using Ledger.Reference;
-using JasperFx.Events.Projections;
-using Ledger.EventStore.Marten;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Text;
 using Npgsql;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Marten;
+using ConcurrencyException = Ledger.EventStore.ConcurrencyException;
 
 namespace Ledger;
 
-/// <summary>The ledger wired together: the event store with its inline projections, and one handler per feature.</summary>
-public sealed class LedgerApp
+/// <summary>How the ledger runs: its clock, its approval chain, how Wolverine loads its handler code.</summary>
+public sealed record LedgerAppOptions
+{
+    /// <summary>Where command instants come from (tests use a fake clock).</summary>
+    public IClock Clock { get; init; } = SystemClock.Instance;
+
+    /// <summary>Dual approval threshold and chain lengths.</summary>
+    public ApprovalSettings Approvals { get; init; } = LedgerApp.DefaultApprovals;
+
+    /// <summary>
+    /// Static: the handler code committed under src/Ledger/Internal/Generated (no compiler at start). Dynamic: compiled at
+    /// start, only for the staleness test and for <c>codegen write</c>, which need the runtime compiler.
+    /// </summary>
+    public TypeLoadMode TypeLoadMode { get; init; } = TypeLoadMode.Static;
+
+    /// <summary>Extra Wolverine configuration (the codegen test adds the runtime compiler).</summary>
+    public Action<WolverineOptions>? ConfigureWolverine { get; init; }
+}
+
+/// <summary>
+/// The ledger running: Marten (events, inline projections) and Wolverine (commands, durable local queues) in one
+/// host over the ledger's database. Commands go in through <see cref="SendAsync{TResult}"/>, the edge that stamps
+/// the caller's identity and the clock's instant on them; reads go through the feature services and the store.
+/// </summary>
+public sealed class LedgerApp : IAsyncDisposable
 {
     /// <summary>The default approval chain: one approver below 500,000 元, two at or above (a policy may set its own threshold).</summary>
     public static ApprovalSettings DefaultApprovals { get; } = new(Money.Of(500_000m));
 
-    public LedgerApp(LedgerDatabase database, ReferenceData reference, ApprovalSettings? approvals = null)
+    private readonly IClock _clock;
+
+    private LedgerApp(IHost host)
     {
-        Reference = reference;
-        Marten = DocumentStore.For(options => Configure(options, database.App));
-        Store = new EventStore.EventStore(Marten, database.App, EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly));
-        var runner = new CommandRunner(Store);
-        Enterprises = new EnterpriseHandler(runner, reference);
-        Awards = new AwardHandler(runner, reference);
-        Policies = new PolicyHandler(runner, reference, Awards);
-        Designations = new DesignationHandler(runner, reference, Enterprises, Awards);
-        Budgets = new BudgetHandler(runner, reference);
-        Disbursements = new DisbursementHandler(runner, reference, approvals ?? DefaultApprovals, Awards, Designations, Enterprises, Budgets);
-        Clawbacks = new ClawbackHandler(runner, Awards);
+        Host = host;
+        var services = host.Services;
+        _clock = services.GetRequiredService<IClock>();
+        Bus = services.GetRequiredService<IMessageBus>();
+        Store = services.GetRequiredService<EventStore.EventStore>();
+        Reference = services.GetRequiredService<ReferenceData>();
+        Enterprises = services.GetRequiredService<EnterpriseHandler>();
+        Awards = services.GetRequiredService<AwardHandler>();
+        Policies = services.GetRequiredService<PolicyHandler>();
+        Designations = services.GetRequiredService<DesignationHandler>();
+        Budgets = services.GetRequiredService<BudgetHandler>();
+        Disbursements = services.GetRequiredService<DisbursementHandler>();
+        Clawbacks = services.GetRequiredService<ClawbackHandler>();
     }
 
-    /// <summary>Marten configured for the ledger: its events, and the inline projections handlers decide on.</summary>
-    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
-    {
-        LedgerStoreOptions.Configure(options, dataSource, typeof(LedgerApp).Assembly);
-        options.Projections.Add(new DesignationProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new PolicyProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new AwardProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new DisbursementProjection(), ProjectionLifecycle.Inline);
-    }
+    /// <summary>The host: Marten, Wolverine and the ledger's services.</summary>
+    public IHost Host { get; }
 
-    public IDocumentStore Marten { get; }
-
-    public ReferenceData Reference { get; }
+    /// <summary>Wolverine's bus. Send commands through <see cref="SendAsync{TResult}"/>, which stamps them first.</summary>
+    public IMessageBus Bus { get; }
 
     public EventStore.EventStore Store { get; }
+
+    public ReferenceData Reference { get; }
 
     public EnterpriseHandler Enterprises { get; }
 
@@ -64,4 +96,117 @@ public sealed class LedgerApp
     public DisbursementHandler Disbursements { get; }
 
     public ClawbackHandler Clawbacks { get; }
+
+    /// <summary>Builds and starts the host over an opened (migrated) database.</summary>
+    public static async Task<LedgerApp> StartAsync(LedgerDatabase database, ReferenceData reference, LedgerAppOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var host = Build(database, reference, options ?? new LedgerAppOptions());
+        await host.StartAsync(cancellationToken);
+        return new LedgerApp(host);
+    }
+
+    /// <summary>The host, not started (the command line hands it to the JasperFx verbs).</summary>
+    public static IHost Build(LedgerDatabase database, ReferenceData reference, LedgerAppOptions options)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(reference);
+        builder.Services.AddSingleton(options.Clock);
+        builder.Services.AddSingleton(options.Approvals);
+        builder.Services.AddSingleton(services => new EventStore.EventStore(
+            services.GetRequiredService<IDocumentStore>(), database.App, EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly)));
+        builder.Services.AddSingleton<CommandRunner>();
+        builder.Services.AddSingleton<EnterpriseHandler>();
+        builder.Services.AddSingleton<AwardHandler>();
+        builder.Services.AddSingleton<PolicyHandler>();
+        builder.Services.AddSingleton<DesignationHandler>();
+        builder.Services.AddSingleton<BudgetHandler>();
+        builder.Services.AddSingleton<DisbursementHandler>();
+        builder.Services.AddSingleton<ClawbackHandler>();
+        builder.Services.AddMarten(marten => Configure(marten, database.App))
+            .UseLightweightSessions()
+            .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);
+        builder.UseWolverine(wolverine => Configure(wolverine, options));
+        return builder.Build();
+    }
+
+    /// <summary>Marten configured for the ledger: its events, and the inline projections handlers decide on.</summary>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
+    {
+        LedgerStoreOptions.Configure(options, dataSource, typeof(LedgerApp).Assembly);
+        options.Projections.Add(new DesignationProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new PolicyProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new AwardProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new DisbursementProjection(), ProjectionLifecycle.Inline);
+    }
+
+    /// <summary>Wolverine configured for the ledger.</summary>
+    public static void Configure(WolverineOptions options, LedgerAppOptions ledger)
+    {
+        options.ApplicationAssembly = typeof(LedgerApp).Assembly;
+        options.ServiceName = "ledger";
+        // One process owns the database (the embedded default, or one `ledger up`): it recovers its own messages in seconds.
+        options.Durability.Mode = DurabilityMode.Solo;
+        options.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+        options.CodeGeneration.TypeLoadMode = ledger.TypeLoadMode;
+        options.CodeGeneration.GeneratedCodeOutputPath = GeneratedCodeFolder;
+        options.Policies.AutoApplyTransactions();
+        // Follow-ups (catch-ups) are stored with the events that caused them and survive a crash.
+        options.Policies.UseDurableLocalQueues();
+        // A conflict on a stream the command read but did not aim at (a busy budget line, a stack stream, an award a
+        // concurrent catch-up created) is decided again on fresh state; one on its own stream goes back to the caller.
+        options.OnException<ConcurrencyException>(e => e.Retryable).RetryTimes(5);
+        // Two first uses of one idempotency key: the loser runs again and is answered with the winner's result.
+        options.OnException<IdempotencyRaceException>().RetryTimes(1);
+        ledger.ConfigureWolverine?.Invoke(options);
+    }
+
+    /// <summary>Where <c>codegen write</c> puts Wolverine's handler code, relative to the project (src/Ledger).</summary>
+    public const string GeneratedCodeFolder = "Internal/Generated";
+
+    /// <summary>
+    /// The edge: stamps the command with the caller as its actor and the clock's instant (whatever the caller put
+    /// there), and sends it through Wolverine with the caller's role, idempotency key and correlation id as headers.
+    /// </summary>
+    public async Task<TResult> SendAsync<TResult>(ILedgerCommand<TResult> command, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var at = _clock.GetCurrentInstant();
+        return await Bus.InvokeAsync<TResult>(command.Stamp(caller.Actor, at), Delivery(caller, at), cancellationToken);
+    }
+
+    /// <inheritdoc cref="SendAsync{TResult}"/>
+    public async Task SendAsync(ILedgerCommand command, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var at = _clock.GetCurrentInstant();
+        await Bus.InvokeAsync(command.Stamp(caller.Actor, at), Delivery(caller, at), cancellationToken);
+    }
+
+    private static DeliveryOptions Delivery(Caller caller, Instant at)
+    {
+        var delivery = new DeliveryOptions();
+        delivery.Headers[LedgerHeaders.Actor] = caller.Actor;
+        delivery.Headers[LedgerHeaders.At] = InstantPattern.ExtendedIso.Format(at);
+        delivery.Headers[LedgerHeaders.Role] = caller.Role;
+        if (caller.IdempotencyKey is { } key)
+        {
+            delivery.Headers[LedgerHeaders.IdempotencyKey] = key;
+        }
+        if (caller.OsUser is { } osUser)
+        {
+            delivery.Headers[LedgerHeaders.OsUser] = osUser;
+        }
+        if (caller.CorrelationId is { } correlation)
+        {
+            delivery.Headers[LedgerHeaders.Correlation] = correlation.ToString();
+        }
+        return delivery;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+    }
 }

@@ -3,7 +3,19 @@ using NodaTime;
 namespace Ledger.Awards;
 
 /// <summary>Lowers an up-to award. The caller passes the amount already paid on it to the decider.</summary>
-public sealed record RedetermineAward(Guid AwardId, Money NewAmount, string Reason, string Actor, Instant At);
+public sealed record RedetermineAward(Guid AwardId, Money NewAmount, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 /// <summary>Cancels the unpaid part of an award, e.g. after the designation was revoked.</summary>
-public sealed record CancelAward(Guid AwardId, string Reason, string Actor, Instant At);
+public sealed record CancelAward(Guid AwardId, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
+
+/// <summary>Follows every policy issue or amendment, after its commit: catch up on facts that committed meanwhile.</summary>
+public sealed record CatchUpPolicy(Guid PolicyId);
+
+/// <summary>Follows every recognition and passed renewal, after its commit: determine what policies issued meanwhile owe for it.</summary>
+public sealed record CatchUpDesignation(Guid DesignationId);

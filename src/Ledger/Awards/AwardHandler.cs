@@ -39,17 +39,52 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
         return appends;
     }
 
-    /// <summary>New award streams a policy owes for facts in its jurisdiction that have none under it yet.</summary>
-    public async Task<IReadOnlyList<StreamAppend>> CatchUpAsync(AwardPolicyState policy, string actor, NodaTime.Instant at, CancellationToken cancellationToken)
+    /// <summary>
+    /// The catch-up after a policy committed: whatever the policy owes for facts that committed while it did (and so
+    /// were invisible to it). Idempotent: awards already determined are found, not determined again.
+    /// </summary>
+    public Task CatchUpAsync(CatchUpPolicy message, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, message, async ct =>
+        {
+            var policy = (await PolicyHandler.LoadAsync(Store, message.PolicyId, null, ct)).State;
+            return await CatchUpAsync(policy, context.Actor, context.Now, ct);
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>The catch-up after a recognition or renewal committed: what covering policies issued meanwhile owe for it.</summary>
+    public Task CatchUpAsync(CatchUpDesignation message, CommandContext context, CancellationToken cancellationToken = default) =>
+        runner.RunAsync(context, message, async ct =>
+        {
+            var county = (string?)null;
+            await using (var command = Store.DataSource.CreateCommand("SELECT county_code FROM award_triggers WHERE designation_id = $1 LIMIT 1"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = message.DesignationId });
+                county = (string?)await command.ExecuteScalarAsync(ct);
+            }
+            if (county is null)
+            {
+                return [];
+            }
+            var appends = new List<StreamAppend>();
+            foreach (var policy in await CoveringPoliciesAsync(county, ct))
+            {
+                appends.AddRange(await CatchUpAsync(policy, context.Actor, context.Now, ct, message.DesignationId));
+            }
+            return appends;
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>New award streams a policy owes for facts in its jurisdiction (or of one designation) that have none under it yet.</summary>
+    public async Task<IReadOnlyList<StreamAppend>> CatchUpAsync(AwardPolicyState policy, string actor, NodaTime.Instant at, CancellationToken cancellationToken, Guid? designationId = null)
     {
         var counties = reference.Divisions.Values.Where(d => reference.IsWithin(d.Code, policy.IssuerCode)).Select(d => d.Code).ToArray();
         var facts = new List<AwardTriggerFact>();
         // A revoked designation earned nothing a later policy should pay.
         await using (var command = Store.DataSource.CreateCommand(
             "SELECT t.designation_id, t.enterprise_id, t.county_code, t.tier, t.trigger, t.trigger_date FROM award_triggers t " +
-            "JOIN designations d ON d.designation_id = t.designation_id WHERE t.county_code = ANY($1) AND d.status <> 'revoked'"))
+            "JOIN designations d ON d.designation_id = t.designation_id WHERE t.county_code = ANY($1) AND d.status <> 'revoked' " +
+            "AND ($2::uuid IS NULL OR t.designation_id = $2)"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = counties });
+            command.Parameters.Add(new NpgsqlParameter { Value = designationId is { } id ? id : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -60,7 +95,9 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
             }
         }
         var stacks = await StackVersionsAsync(policy.Id, [.. facts.Select(f => f.EnterpriseId).Distinct()], cancellationToken);
-        var existing = await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
+        var existing = designationId is { } designation
+            ? await AwardsAsync("policy_id = $1 AND enterprise_id = ANY($2)", cancellationToken, policy.Id, facts.Select(f => f.EnterpriseId).Distinct().ToArray())
+            : await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
         var awards = AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at);
         return [.. awards.Select(NewAward), .. Stack(policy, awards, stacks, at)];
     }
@@ -74,7 +111,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
             .Where(a => a.Rule.Trigger == AwardTrigger.Recognition && policy.Version(a.PolicyVersion).Terms.Stacking == Stacking.HighestOnly)
             .GroupBy(a => AwardStacked.StreamId(a.PolicyId, a.EnterpriseId))
             .Select(g => new StreamAppend(g.Key, StackStreamType, versions.GetValueOrDefault(g.Key), g.First().CountyCode,
-                [.. g.Select(a => (object)new AwardStacked(a.PolicyId, a.EnterpriseId, a.AwardId, a.Rule.Tier, a.Amount, at))]));
+                [.. g.Select(a => (object)new AwardStacked(a.PolicyId, a.EnterpriseId, a.AwardId, a.Rule.Tier, a.Amount, at))], RetryOnConflict: true));
 
     private async Task<IReadOnlyDictionary<Guid, long>> StackVersionsAsync(Guid policyId, IReadOnlyList<Guid> enterprises, CancellationToken cancellationToken)
     {
@@ -134,8 +171,9 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
         return policies;
     }
 
+    // An award is never the stream a command aims at: if another transaction determined it first, deciding again finds it.
     private static StreamAppend NewAward(AwardDetermined award) =>
-        new(award.AwardId, StreamType, ExpectedVersion.NoStream, award.CountyCode, [award]);
+        new(award.AwardId, StreamType, ExpectedVersion.NoStream, award.CountyCode, [award], RetryOnConflict: true);
 
     private static AwardState Found(AwardState award, Guid awardId) =>
         award.Status == AwardStatus.None

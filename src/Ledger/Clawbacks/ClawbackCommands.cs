@@ -11,7 +11,10 @@ public sealed record DemandClawback(
     decimal Amount,
     string Reason,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 public sealed record RecordClawbackRepayment(
     Guid AwardId,
@@ -20,4 +23,7 @@ public sealed record RecordClawbackRepayment(
     LocalDate ValueDate,
     string VoucherNumber,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}

@@ -10,7 +10,10 @@ public sealed record SubmitDeclaration(
     string Tier,
     LocalDate DeclaredOn,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand<Guid>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 public sealed record ReviewDeclaration(
     Guid DesignationId,
@@ -20,7 +23,10 @@ public sealed record ReviewDeclaration(
     string? Note,
     LocalDate ReviewedOn,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 /// <summary>
 /// Records a recognition for the enterprise's current round of <see cref="Tier"/>, which must have been
@@ -38,7 +44,10 @@ public sealed record RecognizeDesignation(
     PrerequisiteOverride? PrerequisiteOverride,
     string Actor,
     Instant At,
-    HistoricalImport? Historical = null);
+    HistoricalImport? Historical = null) : ILedgerCommand<Guid>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 /// <summary>What a historical import must say that a declaration would otherwise have said.</summary>
 public sealed record HistoricalImport(string Uscc, string CountyCode);
@@ -52,7 +61,10 @@ public sealed record ReviewRenewal(
     string Reviewer,
     string? Note,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 public sealed record RevokeDesignation(
     Guid DesignationId,
@@ -60,4 +72,7 @@ public sealed record RevokeDesignation(
     LocalDate RevokedOn,
     bool DemandClawback,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}

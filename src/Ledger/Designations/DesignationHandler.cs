@@ -42,6 +42,7 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
     /// <summary>Records the recognition and determines the awards every covering policy owes for it.</summary>
     public async Task<Guid> RecognizeAsync(RecognizeDesignation command, CommandContext context, CancellationToken cancellationToken = default)
     {
+        var followUps = new List<object>();
         var result = await runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
@@ -53,17 +54,21 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             var recognized = DesignationDecider.Decide(command, [.. designations.Select(d => d.State)], reference);
             // Appended at the version the decision read: a recognition committed meanwhile makes this one a conflict.
             var version = designations.FirstOrDefault(d => d.State.Id == recognized.DesignationId)?.Version ?? ExpectedVersion.NoStream;
+            // A policy issued while this commits is invisible to both: the catch-up after the commit closes that gap.
+            followUps.Add(new CatchUpDesignation(recognized.DesignationId));
             return [
                 new StreamAppend(recognized.DesignationId, StreamType, version, recognized.CountyCode, [recognized]),
                 .. await awards.DetermineAsync(AwardTriggerFact.Recognition(recognized), command.Actor, command.At, ct),
             ];
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, followUps: followUps);
         return result!.Streams[0].StreamId;
     }
 
     /// <summary>Records a renewal review; a pass determines the renewal awards of every covering policy.</summary>
-    public Task RenewAsync(ReviewRenewal command, CommandContext context, CancellationToken cancellationToken = default) =>
-        runner.RunAsync(context, command with { At = default }, async ct =>
+    public Task RenewAsync(ReviewRenewal command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var followUps = new List<object>();
+        return runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var current = await LoadExistingAsync(command.DesignationId, ct);
             var state = current.State;
@@ -74,10 +79,12 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             {
                 // The enterprise's county on the renewal date: where it is now (DESIGN §8 attributes each fact as of itself).
                 var enterprise = await EnterpriseAsync(state.EnterpriseId, ct);
+                followUps.Add(new CatchUpDesignation(state.Id));
                 appends.AddRange(await awards.DetermineAsync(AwardTriggerFact.Renewal(state, reviewed, enterprise.CountyCode), command.Actor, command.At, ct));
             }
             return appends;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, followUps: followUps);
+    }
 
     /// <summary>
     /// Revokes the designation and, in the same transaction, cancels the open disbursements of every award it
@@ -98,9 +105,10 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
         }, command.Reason, cancellationToken);
 
     /// <summary>The expiry run: every recognized designation whose valid-to lies before <paramref name="asOf"/> expires, in one transaction.</summary>
-    public async Task<int> ExpireAsync(LocalDate asOf, CommandContext context, CancellationToken cancellationToken = default)
+    public async Task<int> ExpireAsync(ExpireDesignations command, CommandContext context, CancellationToken cancellationToken = default)
     {
-        var result = await runner.RunAsync(context, new ExpireDesignations(asOf), async ct =>
+        var asOf = command.AsOf;
+        var result = await runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var appends = new List<StreamAppend>();
             foreach (var id in await IdsAsync("SELECT designation_id FROM designations WHERE status = 'recognized' AND valid_to < $1 ORDER BY designation_id", ct, asOf.ToDateOnly()))
@@ -151,5 +159,8 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
         Sql.IdsAsync(Store.DataSource, sql, cancellationToken, parameters);
 }
 
-/// <summary>The expiry run as a command: its idempotency fingerprint.</summary>
-public sealed record ExpireDesignations(LocalDate AsOf);
+/// <summary>The expiry run: every recognized designation whose valid-to lies before <see cref="AsOf"/> expires, in one transaction.</summary>
+public sealed record ExpireDesignations(LocalDate AsOf, string Actor, Instant At) : ILedgerCommand<int>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}

@@ -30,7 +30,9 @@ internal static class DecisionStreams
         foreach (var line in budget.GroupBy(b => b.Line))
         {
             var expected = linesReadAt is not null && linesReadAt.TryGetValue(line.Key, out var version) ? version : ExpectedVersion.Any;
-            appends.Add(new StreamAppend(BudgetLineKey.StreamId(line.Key), BudgetHandler.StreamType, expected, line.Key.DivisionCode, [.. line.Select(b => (object)b.Event)]));
+            // A busy line is not what the command aims at: a conflict there is decided again on the line's fresh state.
+            appends.Add(new StreamAppend(BudgetLineKey.StreamId(line.Key), BudgetHandler.StreamType, expected, line.Key.DivisionCode,
+                [.. line.Select(b => (object)b.Event)], RetryOnConflict: true));
         }
         return appends;
     }

@@ -16,7 +16,10 @@ public sealed record RequestDisbursement(
     FundingLevel Level,
     int? PlannedYear,
     string Requester,
-    Instant At);
+    Instant At) : ILedgerCommand<Guid>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Requester = actor, At = at };
+}
 
 /// <summary>
 /// One approval. With <see cref="Historical"/> set it records an approval signed on paper before the ledger existed:
@@ -27,14 +30,23 @@ public sealed record ApproveDisbursement(
     Guid DisbursementId,
     string Approver,
     Instant At,
-    HistoricalApproval? Historical = null);
+    HistoricalApproval? Historical = null) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Approver = actor, At = at };
+}
 
 /// <summary>Where a paper approval comes from and who imported it.</summary>
 public sealed record HistoricalApproval(string ImportBatch, string ImportedBy);
 
-public sealed record RejectDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At);
+public sealed record RejectDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
-public sealed record CancelDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At);
+public sealed record CancelDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 /// <summary>Records the treasury's payment of an approved disbursement.</summary>
 public sealed record RecordDisbursementPayment(
@@ -43,7 +55,10 @@ public sealed record RecordDisbursementPayment(
     string VoucherNumber,
     LocalDate ValueDate,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
 /// <summary>Records that the bank returned a paid disbursement in full on <see cref="ReturnedOn"/>.</summary>
 public sealed record RecordDisbursementReturn(
@@ -52,4 +67,7 @@ public sealed record RecordDisbursementReturn(
     LocalDate ReturnedOn,
     string Reason,
     string Actor,
-    Instant At);
+    Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}

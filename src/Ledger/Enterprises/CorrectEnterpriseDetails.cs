@@ -11,4 +11,7 @@ public sealed record CorrectEnterpriseDetails(
     BankAccount? BankAccount,
     string Reason,
     string CorrectedBy,
-    Instant CorrectedAt);
+    Instant CorrectedAt) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { CorrectedBy = actor, CorrectedAt = at };
+}

@@ -10,4 +10,7 @@ public sealed record RegisterEnterprise(
     string Industry,
     BankAccount? BankAccount,
     string RegisteredBy,
-    Instant RegisteredAt);
+    Instant RegisteredAt) : ILedgerCommand<Guid>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { RegisteredBy = actor, RegisteredAt = at };
+}

@@ -20,12 +20,20 @@ public sealed record PolicyDraft(
 
 public sealed record RuleDraft(string Tier, AwardTrigger Trigger, decimal Amount, AmountKind Kind);
 
-public sealed record IssueAwardPolicy(string IssuerCode, string IssuerName, PolicyDraft Terms, string Actor, Instant At)
+public sealed record IssueAwardPolicy(string IssuerCode, string IssuerName, PolicyDraft Terms, string Actor, Instant At) : ILedgerCommand<Guid>
 {
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+
     /// <summary>The stream this command creates.</summary>
     public Guid PolicyId => AwardPolicyDecider.StreamId(IssuerCode, Terms.DocumentNumber);
 }
 
-public sealed record AmendAwardPolicy(Guid PolicyId, PolicyDraft Terms, string Reason, string Actor, Instant At);
+public sealed record AmendAwardPolicy(Guid PolicyId, PolicyDraft Terms, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
 
-public sealed record RetireAwardPolicy(Guid PolicyId, LocalDate RetiredOn, string Reason, string Actor, Instant At);
+public sealed record RetireAwardPolicy(Guid PolicyId, LocalDate RetiredOn, string Reason, string Actor, Instant At) : ILedgerCommand
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}

@@ -11,6 +11,7 @@ public sealed class PolicyHandler(CommandRunner runner, ReferenceData reference,
 
     public async Task<Guid> IssueAsync(IssueAwardPolicy command, CommandContext context, CancellationToken cancellationToken = default)
     {
+        // A recognition committing while this does is invisible to both: the catch-up after the commit closes that gap.
         await runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var current = await LoadAsync(runner.Store, command.PolicyId, null, ct);
@@ -20,7 +21,7 @@ public sealed class PolicyHandler(CommandRunner runner, ReferenceData reference,
                 new StreamAppend(issued.PolicyId, StreamType, current.Version, issued.IssuerCode, [issued]),
                 .. await awards.CatchUpAsync(policy, command.Actor, command.At, ct),
             ];
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, followUps: [new CatchUpPolicy(command.PolicyId)]);
         return command.PolicyId;
     }
 
@@ -34,7 +35,7 @@ public sealed class PolicyHandler(CommandRunner runner, ReferenceData reference,
                 new StreamAppend(policy.Id, StreamType, current.Version, policy.IssuerCode, [amended]),
                 .. await awards.CatchUpAsync(policy, command.Actor, command.At, ct),
             ];
-        }, command.Reason, cancellationToken);
+        }, command.Reason, cancellationToken, [new CatchUpPolicy(command.PolicyId)]);
 
     public Task RetireAsync(RetireAwardPolicy command, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, command with { At = default }, async ct =>

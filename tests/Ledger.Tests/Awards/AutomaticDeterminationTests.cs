@@ -13,7 +13,7 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     private static LocalDate D(int y, int m, int d) => new(y, m, d);
 
     private Task IssueAsync(PolicyDraft draft, string issuer, string name) =>
-        App.Policies.IssueAsync(new IssueAwardPolicy(issuer, name, draft, "admin", Now), As("admin", "admin"));
+        App.SendAsync(new IssueAwardPolicy(issuer, name, draft, "admin", Now), As("admin", "admin"));
 
     [Theory]
     [InlineData("national-little-giant", 500000)]
@@ -42,7 +42,7 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
         var enterprise = await RegisterAsync("320205");
         var designation = await ImportRecognitionAsync(enterprise, tier, D(2021, 6, 1));
 
-        await App.Designations.RenewAsync(
+        await App.SendAsync(
             new ReviewRenewal(designation, RenewalOutcome.Passed, D(2024, 5, 20), null, "省工信厅", null, "clerk", Now), As("clerk"));
 
         var renewal = (await AwardsOfAsync(enterprise)).Single(a => a.Rule.Trigger == AwardTrigger.Renewal);
@@ -148,7 +148,7 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
             EffectiveFrom = D(2024, 1, 1),
             Rules = [.. TestPolicies.XishanDraft.Rules.Select(r => r.Tier == "municipal-srdi" && r.Trigger == AwardTrigger.Recognition ? r with { Amount = 120000m } : r)],
         };
-        await App.Policies.AmendAsync(new AmendAwardPolicy(policy, amended, "提高市级奖励", "admin", Now), As("admin", "admin"));
+        await App.SendAsync(new AmendAwardPolicy(policy, amended, "提高市级奖励", "admin", Now), As("admin", "admin"));
         await ImportRecognitionAsync(late, "municipal-srdi", D(2024, 2, 1));
 
         var earlyAward = (await AwardsOfAsync(early)).ShouldHaveSingleItem();
@@ -165,7 +165,7 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
         var designation = await ImportRecognitionAsync(enterprise, "provincial-srdi", D(2022, 3, 1));
         var award = (await AwardsOfAsync(enterprise)).Single();
 
-        await App.Designations.RevokeAsync(new RevokeDesignation(designation, "申报数据造假", D(2023, 1, 10), false, "clerk", Now), As("clerk"));
+        await App.SendAsync(new RevokeDesignation(designation, "申报数据造假", D(2023, 1, 10), false, "clerk", Now), As("clerk"));
 
         var ledger = await App.Awards.LoadAsync(award.AwardId);
         ledger.State.Award.Status.ShouldBe(AwardStatus.Cancelled);
@@ -182,9 +182,9 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
         await ImportRecognitionAsync(enterprise, "provincial-srdi", D(2022, 3, 1));
         var award = (await AwardsOfAsync(enterprise)).Single().AwardId;
 
-        await App.Awards.RedetermineAsync(new RedetermineAward(award, Money.Of(250000m), "核减：研发投入未达标", "clerk", Now), As("clerk"));
+        await App.SendAsync(new RedetermineAward(award, Money.Of(250000m), "核减：研发投入未达标", "clerk", Now), As("clerk"));
         await Should.ThrowAsync<DomainException>(() =>
-            App.Awards.RedetermineAsync(new RedetermineAward(award, Money.Of(280000m), "上调", "clerk", Now), As("clerk")));
+            App.SendAsync(new RedetermineAward(award, Money.Of(280000m), "上调", "clerk", Now), As("clerk")));
 
         var account = (await App.Awards.LoadAsync(award)).State;
         account.Award.Amount.ShouldBe(Money.Of(250000m));
@@ -199,8 +199,8 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
         var command = new RecognizeDesignation(enterprise, "provincial-srdi", "江苏省工业和信息化厅", "苏工信〔2022〕9号", D(2022, 3, 1),
             null, null, null, "clerk", Now, new HistoricalImport("", ""));
 
-        var first = await App.Designations.RecognizeAsync(command, As("clerk", key: "import-row-17"));
-        var again = await App.Designations.RecognizeAsync(command with { At = Now.Plus(Duration.FromMinutes(1)) }, As("clerk", key: "import-row-17"));
+        var first = await App.SendAsync(command, As("clerk", key: "import-row-17"));
+        var again = await App.SendAsync(command with { At = Now.Plus(Duration.FromMinutes(1)) }, As("clerk", key: "import-row-17"));
 
         again.ShouldBe(first);
         (await AwardsOfAsync(enterprise)).Count.ShouldBe(1);
@@ -211,14 +211,14 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     {
         await IssueAsync(TestPolicies.XishanDraft, "320205", "无锡市锡山区");
         var enterprise = await RegisterAsync("320205");
-        var designation = await App.Designations.SubmitAsync(
+        var designation = await App.SendAsync(
             new SubmitDeclaration(enterprise, "", "", "municipal-srdi", D(2022, 4, 1), "clerk", Now), As("clerk"));
-        await App.Designations.ReviewAsync(
+        await App.SendAsync(
             new ReviewDeclaration(designation, ReviewLevel.County, ReviewOutcome.Recommended, "锡山区工信局", "材料齐全", D(2022, 4, 20), "clerk", Now), As("clerk"));
 
-        await App.Designations.RecognizeAsync(new RecognizeDesignation(enterprise, "municipal-srdi", "无锡市工业和信息化局", "锡工信〔2022〕3号",
+        await App.SendAsync(new RecognizeDesignation(enterprise, "municipal-srdi", "无锡市工业和信息化局", "锡工信〔2022〕3号",
             D(2022, 6, 1), null, null, null, "clerk", Now), As("clerk"));
-        var expired = await App.Designations.ExpireAsync(D(2025, 6, 1), As("system", "system"));
+        var expired = await App.SendAsync(new ExpireDesignations(D(2025, 6, 1), "system", Now), As("system", "system"));
 
         expired.ShouldBe(1);
         var state = (await App.Designations.LoadAsync(designation)).State;
@@ -231,11 +231,11 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     public async Task An_illegal_transition_writes_nothing()
     {
         var enterprise = await RegisterAsync("320205");
-        var designation = await App.Designations.SubmitAsync(
+        var designation = await App.SendAsync(
             new SubmitDeclaration(enterprise, "", "", "municipal-srdi", D(2022, 4, 1), "clerk", Now), As("clerk"));
         var head = (await App.Store.HeadAsync()).Seq;
 
-        var error = await Should.ThrowAsync<DomainException>(() => App.Designations.RevokeAsync(
+        var error = await Should.ThrowAsync<DomainException>(() => App.SendAsync(
             new RevokeDesignation(designation, "x", D(2022, 5, 1), false, "clerk", Now), As("clerk")));
 
         error.Message.ShouldContain("declared");

@@ -21,7 +21,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     {
         if (await App.Store.StreamVersionAsync(AwardPolicyDecider.StreamId("320205", TestPolicies.XishanDraft.DocumentNumber)) == 0)
         {
-            await App.Policies.IssueAsync(new IssueAwardPolicy("320205", "无锡市锡山区", TestPolicies.XishanDraft, "admin", Now), As("admin", "admin"));
+            await App.SendAsync(new IssueAwardPolicy("320205", "无锡市锡山区", TestPolicies.XishanDraft, "admin", Now), As("admin", "admin"));
         }
         var enterprise = await RegisterAsync("320205", withBankAccount: true);
         await ImportRecognitionAsync(enterprise, tier, Recognized);
@@ -29,20 +29,20 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     }
 
     private Task AppropriateAsync(decimal yuan, BudgetLineKey? line = null) =>
-        App.Budgets.AppropriateAsync(new AppropriateBudget(line ?? XishanCounty2024, yuan, "admin", Now), As("admin", "admin"));
+        App.SendAsync(new AppropriateBudget(line ?? XishanCounty2024, yuan, "admin", Now), As("admin", "admin"));
 
     private async Task<Guid> RequestAsync(Guid award, decimal yuan, string clerk = "clerk-li")
     {
         var id = Guid.NewGuid();
-        await App.Disbursements.RequestAsync(new RequestDisbursement(award, id, yuan, FundingLevel.County, 2024, clerk, Now), As(clerk));
+        await App.SendAsync(new RequestDisbursement(award, id, yuan, FundingLevel.County, 2024, clerk, Now), As(clerk));
         return id;
     }
 
     private Task ApproveAsync(Guid award, Guid disbursement, string approver = "approver-wang") =>
-        App.Disbursements.ApproveAsync(new ApproveDisbursement(award, disbursement, approver, Now), As(approver, "approver"));
+        App.SendAsync(new ApproveDisbursement(award, disbursement, approver, Now), As(approver, "approver"));
 
     private Task PayAsync(Guid award, Guid disbursement, string voucher) =>
-        App.Disbursements.PayAsync(new RecordDisbursementPayment(award, disbursement, voucher, new LocalDate(2024, 2, 28), "clerk-li", Now), As("clerk-li"));
+        App.SendAsync(new RecordDisbursementPayment(award, disbursement, voucher, new LocalDate(2024, 2, 28), "clerk-li", Now), As("clerk-li"));
 
     private async Task<long> HeadAsync() => (await App.Store.HeadAsync()).Seq;
 
@@ -131,7 +131,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         await ApproveAsync(award, open);
         var designation = (await App.Awards.LoadAsync(award)).State.Award.DesignationId;
 
-        await App.Designations.RevokeAsync(new RevokeDesignation(designation, "申报数据造假", new LocalDate(2024, 2, 29), true, "clerk-li", Now), As("clerk-li"));
+        await App.SendAsync(new RevokeDesignation(designation, "申报数据造假", new LocalDate(2024, 2, 29), true, "clerk-li", Now), As("clerk-li"));
 
         var account = (await App.Awards.LoadAsync(award)).State;
         account.Find(open)!.Status.ShouldBe(DisbursementStatus.Cancelled);
@@ -141,7 +141,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         (line.Reserved, line.Paid).ShouldBe((Money.Zero, Money.Of(100_000m)));
 
         var clawback = account.Clawbacks.Keys.Single();
-        await App.Clawbacks.RepayAsync(new RecordClawbackRepayment(award, clawback, 100_000m, new LocalDate(2024, 3, 1), "缴库-001", "clerk-li", Now), As("clerk-li"));
+        await App.SendAsync(new RecordClawbackRepayment(award, clawback, 100_000m, new LocalDate(2024, 3, 1), "缴库-001", "clerk-li", Now), As("clerk-li"));
         (await App.Budgets.LoadAsync(XishanCounty2024)).State.Repaid.ShouldBe(Money.Of(100_000m));
     }
 
@@ -151,10 +151,10 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         var award = await XishanAwardAsync();
         var request = new RequestDisbursement(award, Guid.NewGuid(), 100_000m, FundingLevel.County, 2024, "clerk-li", Now);
 
-        await App.Disbursements.RequestAsync(request, As("clerk-li", key: "req-7"));
-        await App.Disbursements.RequestAsync(request with { At = Now.Plus(Duration.FromSeconds(3)) }, As("clerk-li", key: "req-7"));
+        await App.SendAsync(request, As("clerk-li", key: "req-7"));
+        await App.SendAsync(request with { At = Now.Plus(Duration.FromSeconds(3)) }, As("clerk-li", key: "req-7"));
         await Should.ThrowAsync<IdempotencyConflictException>(() =>
-            App.Disbursements.RequestAsync(request with { Amount = 90_000m }, As("clerk-li", key: "req-7")));
+            App.SendAsync(request with { Amount = 90_000m }, As("clerk-li", key: "req-7")));
 
         (await App.Awards.LoadAsync(award)).State.Disbursements.Count.ShouldBe(1);
     }
@@ -234,11 +234,11 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         var first = await XishanAwardAsync();
         var second = await XishanAwardAsync();
         var id = Guid.Parse("966c8e76-7256-af45-066c-ff4c57c4eda2");
-        await App.Disbursements.RequestAsync(new RequestDisbursement(first, id, 10_000m, FundingLevel.County, null, "clerk-li", Now), As("clerk-li"));
+        await App.SendAsync(new RequestDisbursement(first, id, 10_000m, FundingLevel.County, null, "clerk-li", Now), As("clerk-li"));
         var head = await HeadAsync();
 
         var error = await Should.ThrowAsync<DomainException>(() =>
-            App.Disbursements.RequestAsync(new RequestDisbursement(second, id, 15_142m, FundingLevel.County, 2024, "approver-wang", Now), As("approver-wang")));
+            App.SendAsync(new RequestDisbursement(second, id, 15_142m, FundingLevel.County, 2024, "approver-wang", Now), As("approver-wang")));
 
         error.Code.ShouldBe("disbursement.duplicate-id");
         error.Message.ShouldContain(first.ToString());

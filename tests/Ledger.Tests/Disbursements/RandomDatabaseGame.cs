@@ -9,6 +9,7 @@ using Ledger.Policies;
 using Ledger.Tests.Policies;
 using Ledger.Tests.Support;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace Ledger.Tests.Disbursements;
 
@@ -32,7 +33,7 @@ internal sealed class RandomDatabaseGame
     }
 
     /// <param name="Accepted">What the game records when the command is accepted (budget figures it expects, keys to replay).</param>
-    public sealed record Command(string Kind, string Text, CommandContext Context, Func<CommandContext, Task> Run, Expect Expect, Action? Accepted = null);
+    public sealed record Command(string Kind, string Text, Caller Context, Func<Caller, Task> Run, Expect Expect, Action? Accepted = null);
 
     public sealed record AwardSetup(Guid AwardId, Guid DesignationId, AwardPolicyState Policy);
 
@@ -42,12 +43,14 @@ internal sealed class RandomDatabaseGame
 
     private readonly Random _rng;
     private readonly LedgerApp _app;
-    private readonly List<(string Key, string Text, Func<CommandContext, Task> Run)> _keyed = [];
+    private readonly FakeClock _clock;
+    private readonly List<(Caller Caller, string Text, Func<Caller, Task> Run)> _keyed = [];
     private readonly HashSet<string> _vouchers = [];
 
-    private RandomDatabaseGame(LedgerApp app, int seed, int steps, IReadOnlyList<AwardSetup> awards)
+    private RandomDatabaseGame(LedgerApp app, FakeClock clock, int seed, int steps, IReadOnlyList<AwardSetup> awards)
     {
         _app = app;
+        _clock = clock;
         _rng = new Random(seed);
         Seed = seed;
         TotalSteps = steps;
@@ -81,7 +84,7 @@ internal sealed class RandomDatabaseGame
     /// are still in publicity; moves up to 8 hours a step for the first 40 steps, then up to 32, so a game of 250 steps crosses
     /// into 2025 (payments and returns in another year than planned, requests for a year that has no budget yet).
     /// </summary>
-    public Instant Now { get; private set; } = Instant.FromUtc(2024, 10, 8, 1, 0);
+    public Instant Now => _clock.GetCurrentInstant();
 
     public LocalDate Today => ChinaTime.DateOf(Now);
     public IReadOnlyList<AwardSetup> Awards { get; }
@@ -100,14 +103,16 @@ internal sealed class RandomDatabaseGame
     public HashSet<string> RefusalCodes { get; } = [];
 
     /// <summary>Issues the two policies, registers five enterprises with bank accounts, imports their recognitions, appropriates the lines.</summary>
-    public static async Task<RandomDatabaseGame> SetUpAsync(LedgerApp app, int seed, int steps)
+    public static async Task<RandomDatabaseGame> SetUpAsync(LedgerApp app, FakeClock clock, int seed, int steps)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(clock);
         var setupAt = Instant.FromUtc(2024, 10, 8, 0, 0);
-        var admin = new CommandContext("admin", "admin", setupAt);
-        var clerk = new CommandContext("clerk", "clerk", setupAt);
-        var xishan = await app.Policies.IssueAsync(TestPolicies.IssueXishan, admin);
-        var jiaxing = await app.Policies.IssueAsync(TestPolicies.IssueJiaxing, admin);
+        clock.Reset(setupAt);
+        var admin = new Caller("admin", "admin");
+        var clerk = new Caller("clerk", "clerk");
+        var xishan = await app.SendAsync(TestPolicies.IssueXishan, admin);
+        var jiaxing = await app.SendAsync(TestPolicies.IssueJiaxing, admin);
 
         // Xishan (county 100 %, up-to, 5 working days, default threshold 500,000): 300,000 / 500,000 (two approvers) / 100,000
         // determined in 2023. Jiaxing (city 50 % + county 50 %, fixed, 7 working days, threshold 1,000,000): 1,500,000 (two
@@ -125,12 +130,12 @@ internal sealed class RandomDatabaseGame
         foreach (var (county, tier, on) in recognitions)
         {
             serial++;
-            var enterprise = await app.Enterprises.RegisterAsync(
+            var enterprise = await app.SendAsync(
                 new RegisterEnterprise(
                     LedgerFixture.UsccFor(county, 700 + serial), $"随机企业{serial}", county, "制造业",
                     new BankAccount("中国工商银行", $"随机企业{serial}", $"620200{serial:D8}"), "clerk", setupAt),
                 clerk);
-            var designation = await app.Designations.RecognizeAsync(
+            var designation = await app.SendAsync(
                 new RecognizeDesignation(enterprise, tier, "认定机关", $"认〔{on.Year}〕{serial}号", on, null, null, null, "clerk", setupAt,
                     new HistoricalImport("", "")),
                 clerk);
@@ -141,12 +146,14 @@ internal sealed class RandomDatabaseGame
             awards.Add(new AwardSetup(award.Id, designation, policy));
         }
 
-        var game = new RandomDatabaseGame(app, seed, steps, awards);
+        var game = new RandomDatabaseGame(app, clock, seed, steps, awards);
         foreach (var (key, amount) in InitialBudget)
         {
-            await app.Budgets.AppropriateAsync(new AppropriateBudget(key, amount, "admin", setupAt), admin);
+            await app.SendAsync(new AppropriateBudget(key, amount, "admin", setupAt), admin);
             game.ExpectedBudget[key] = (Money.Of(amount), Money.Zero);
         }
+        // The game starts an hour after its set-up.
+        clock.Reset(Instant.FromUtc(2024, 10, 8, 1, 0));
         return game;
     }
 
@@ -154,7 +161,7 @@ internal sealed class RandomDatabaseGame
     public Command Next()
     {
         Step++;
-        Now += Duration.FromMinutes(_rng.Next(0, (Step <= 40 ? 8 : 32) * 60));
+        _clock.Advance(Duration.FromMinutes(_rng.Next(0, (Step <= 40 ? 8 : 32) * 60)));
         // Revoking ends an award's payments for good: kept for the last fifth of the game.
         var late = Step > TotalSteps * 4 / 5;
         var roll = _rng.Next(1000);
@@ -183,9 +190,9 @@ internal sealed class RandomDatabaseGame
         ArgumentNullException.ThrowIfNull(command);
         AcceptedKinds[command.Kind] = AcceptedKinds.GetValueOrDefault(command.Kind) + 1;
         command.Accepted?.Invoke();
-        if (command.Expect == Expect.Decide && command.Context.IdempotencyKey is { } key)
+        if (command.Expect == Expect.Decide && command.Context.IdempotencyKey is not null)
         {
-            _keyed.Add((key, command.Text, command.Run));
+            _keyed.Add((command.Context, command.Text, command.Run));
         }
     }
 
@@ -221,7 +228,7 @@ internal sealed class RandomDatabaseGame
         var own = account.InOrder.ToList();
         var id = _rng.Next(20) == 0 && own.Count > 0 ? _rng.Pick(own).Id : _rng.NextGuid();
         var command = new RequestDisbursement(award.AwardId, id, amount, level, plannedYear, _rng.Pick(Requesters), Now);
-        return Keyed("request", Describe(command), "clerk", command.Requester, ctx => _app.Disbursements.RequestAsync(command, ctx));
+        return Keyed("request", Describe(command), "clerk", command.Requester, ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Approve()
@@ -234,7 +241,7 @@ internal sealed class RandomDatabaseGame
             : _rng.Pick(Approvers);
         var command = new ApproveDisbursement(award.AwardId, disbursement.Id, approver, Now, historical);
         var text = $"approve #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, {disbursement.Amount} on {disbursement.ReservationLine}, requested by {disbursement.Requester}) as '{command.Approver}'{(historical is null ? "" : " historical")}";
-        return Keyed("approve", text, "approver", command.Approver, ctx => _app.Disbursements.ApproveAsync(command, ctx));
+        return Keyed("approve", text, "approver", command.Approver, ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Reject()
@@ -242,7 +249,7 @@ internal sealed class RandomDatabaseGame
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
         var command = new RejectDisbursement(award.AwardId, disbursement.Id, "材料不全", _rng.Pick(Approvers), Now);
         return Keyed("reject", $"reject #{disbursement.Number} {disbursement.Id} ({disbursement.Status})", "approver", command.Actor,
-            ctx => _app.Disbursements.RejectAsync(command, ctx));
+            ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Cancel()
@@ -250,7 +257,7 @@ internal sealed class RandomDatabaseGame
         var (award, disbursement) = PickDisbursement(d => d.IsOpen);
         var command = new CancelDisbursement(award.AwardId, disbursement.Id, "企业申请撤回", _rng.Pick(Requesters), Now);
         return Keyed("cancel", $"cancel #{disbursement.Number} {disbursement.Id} ({disbursement.Status})", "clerk", command.Actor,
-            ctx => _app.Disbursements.CancelAsync(command, ctx));
+            ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Pay()
@@ -275,7 +282,7 @@ internal sealed class RandomDatabaseGame
         };
         var command = new RecordDisbursementPayment(award.AwardId, disbursement.Id, voucher, valueDate, "clerk-li", Now);
         var text = $"pay #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, planned {disbursement.PlannedYear}) voucher '{voucher}' value date {Iso(valueDate)}";
-        return Keyed("pay", text, "clerk", command.Actor, ctx => _app.Disbursements.PayAsync(command, ctx), () => _vouchers.Add(voucher.Trim()));
+        return Keyed("pay", text, "clerk", command.Actor, ctx => _app.SendAsync(command, ctx), () => _vouchers.Add(voucher.Trim()));
     }
 
     private Command Return()
@@ -288,7 +295,7 @@ internal sealed class RandomDatabaseGame
             : Today.PlusDays(-_rng.Next(-2, 30));
         var command = new RecordDisbursementReturn(award.AwardId, disbursement.Id, returnedOn, "账户已销户", "clerk-li", Now);
         var text = $"return #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, paid {disbursement.ValueDate}) on {Iso(returnedOn)}";
-        return Keyed("return", text, "clerk", command.Actor, ctx => _app.Disbursements.ReturnAsync(command, ctx));
+        return Keyed("return", text, "clerk", command.Actor, ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Adjust()
@@ -305,7 +312,7 @@ internal sealed class RandomDatabaseGame
         };
         var command = new AdjustBudget(key, delta, "预算调整", "admin", Now);
         return Keyed("adjust", $"adjust {key} by {delta.ToString(CultureInfo.InvariantCulture)} (available {available.ToString(CultureInfo.InvariantCulture)})",
-            "admin", "admin", ctx => _app.Budgets.AdjustAsync(command, ctx),
+            "admin", "admin", ctx => _app.SendAsync(command, ctx),
             () => ExpectedBudget[key] = ExpectedBudget.GetValueOrDefault(key) with { Adjustments = ExpectedBudget.GetValueOrDefault(key).Adjustments + Money.Of(delta) });
     }
 
@@ -315,7 +322,7 @@ internal sealed class RandomDatabaseGame
         var amount = _rng.Next(4) == 0 ? 0m : decimal.Round((decimal)(50_000 + _rng.NextDouble() * 500_000), 2);
         var command = new AppropriateBudget(key, amount, "admin", Now);
         return Keyed("appropriate", $"appropriate {key} {amount.ToString(CultureInfo.InvariantCulture)}", "admin", "admin",
-            ctx => _app.Budgets.AppropriateAsync(command, ctx),
+            ctx => _app.SendAsync(command, ctx),
             () => ExpectedBudget[key] = ExpectedBudget.GetValueOrDefault(key) with { Appropriated = Money.Of(amount) });
     }
 
@@ -337,7 +344,7 @@ internal sealed class RandomDatabaseGame
         };
         var command = new DemandClawback(award.AwardId, _rng.NextGuid(), level, amount, "核查不符", "admin", Now);
         return Keyed("demand-clawback", $"demand clawback {amount.ToString(CultureInfo.InvariantCulture)} from {level} of award {award.AwardId} (reclaimable {reclaimable.ToString(CultureInfo.InvariantCulture)})",
-            "admin", "admin", ctx => _app.Clawbacks.DemandAsync(command, ctx));
+            "admin", "admin", ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Repay()
@@ -350,7 +357,7 @@ internal sealed class RandomDatabaseGame
         {
             var award = _rng.Pick(Awards);
             var ghost = new RecordClawbackRepayment(award.AwardId, _rng.NextGuid(), 1m, Today, voucher, "clerk-li", Now);
-            return Keyed("repay-clawback", $"repay unknown clawback {ghost.ClawbackId}", "clerk", "clerk-li", ctx => _app.Clawbacks.RepayAsync(ghost, ctx));
+            return Keyed("repay-clawback", $"repay unknown clawback {ghost.ClawbackId}", "clerk", "clerk-li", ctx => _app.SendAsync(ghost, ctx));
         }
         var open = clawbacks.Where(c => !c.Clawback.IsSettled).ToList();
         var (owner, clawback) = _rng.Pick(open.Count > 0 && _rng.Next(10) < 9 ? open : clawbacks);
@@ -364,7 +371,7 @@ internal sealed class RandomDatabaseGame
         };
         var command = new RecordClawbackRepayment(owner.AwardId, clawback.Id, amount, Today.PlusDays(-_rng.Next(-1, 10)), voucher, "clerk-li", Now);
         return Keyed("repay-clawback", $"repay {amount.ToString(CultureInfo.InvariantCulture)} on clawback {clawback.Id} (outstanding {outstanding.ToString(CultureInfo.InvariantCulture)}) dated {Iso(command.ValueDate)}",
-            "clerk", "clerk-li", ctx => _app.Clawbacks.RepayAsync(command, ctx));
+            "clerk", "clerk-li", ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Redetermine()
@@ -374,7 +381,7 @@ internal sealed class RandomDatabaseGame
         var newAmount = decimal.Round(account.Award.Amount.Yuan * (decimal)(0.5 + _rng.NextDouble() * 0.55), 2);
         var command = new RedetermineAward(award.AwardId, Money.Of(newAmount), "核减", "admin", Now);
         return Keyed("redetermine", $"redetermine award {award.AwardId} from {account.Award.Amount} to {command.NewAmount} (paid {account.PaidNetTotal})",
-            "admin", "admin", ctx => _app.Awards.RedetermineAsync(command, ctx));
+            "admin", "admin", ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Revoke()
@@ -382,27 +389,29 @@ internal sealed class RandomDatabaseGame
         var award = _rng.Pick(Awards);
         var command = new RevokeDesignation(award.DesignationId, "申报数据造假", Today, _rng.Next(2) == 0, "admin", Now);
         return Keyed("revoke", $"revoke designation {award.DesignationId} of award {award.AwardId} (clawback {command.DemandClawback})",
-            "admin", "admin", ctx => _app.Designations.RevokeAsync(command, ctx));
+            "admin", "admin", ctx => _app.SendAsync(command, ctx));
     }
 
     private Command Retry()
     {
-        var (key, text, run) = _rng.Pick(_keyed);
-        return new Command("retry", $"retry '{key}': {text}", new CommandContext("clerk", "clerk", Now, key), run, Expect.Replay);
+        // An honest retry: the same caller, the same command, the same key.
+        var (caller, text, run) = _rng.Pick(_keyed);
+        return new Command("retry", $"retry '{caller.IdempotencyKey}': {text}", caller, run, Expect.Replay);
     }
 
     private Command ReuseKey()
     {
-        var (key, text, _) = _rng.Pick(_keyed);
+        var (first, text, _) = _rng.Pick(_keyed);
+        var key = first.IdempotencyKey;
         var award = _rng.Pick(Awards);
         var command = new RequestDisbursement(award.AwardId, _rng.NextGuid(), 1m, _rng.Pick(Accounts[award.AwardId].Award.Funding).Level, null, "clerk-li", Now);
-        return new Command("reuse-key", $"reuse key '{key}' of [{text}] for {Describe(command)}", new CommandContext("clerk-li", "clerk", Now, key),
-            ctx => _app.Disbursements.RequestAsync(command, ctx), Expect.KeyConflict);
+        return new Command("reuse-key", $"reuse key '{key}' of [{text}] for {Describe(command)}", new Caller("clerk-li", "clerk", key),
+            ctx => _app.SendAsync(command, ctx), Expect.KeyConflict);
     }
 
     /// <summary>Every other command carries a new idempotency key of its own, as every command of the ledger does.</summary>
-    private Command Keyed(string kind, string text, string role, string actor, Func<CommandContext, Task> run, Action? accepted = null) =>
-        new(kind, text, new CommandContext(actor, role, Now, $"rdb-{Seed}-{Step}"), run, Expect.Decide, accepted);
+    private Command Keyed(string kind, string text, string role, string actor, Func<Caller, Task> run, Action? accepted = null) =>
+        new(kind, text, new Caller(actor, role, $"rdb-{Seed}-{Step}"), run, Expect.Decide, accepted);
 
     private static string Describe(RequestDisbursement command) =>
         $"request {command.Amount.ToString(CultureInfo.InvariantCulture)} from {command.Level} of award {command.AwardId} planned {command.PlannedYear?.ToString(CultureInfo.InvariantCulture) ?? "this year"} as {command.Requester} (id {command.DisbursementId})";

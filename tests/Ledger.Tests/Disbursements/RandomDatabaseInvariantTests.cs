@@ -24,7 +24,7 @@ public sealed class RandomDatabaseInvariantTests : LedgerFixture
     [InlineData(2025)]
     public async Task Random_commands_through_the_handlers_never_break_the_ledger_invariants(int seed)
     {
-        var game = await RandomDatabaseGame.SetUpAsync(App, seed, Steps);
+        var game = await RandomDatabaseGame.SetUpAsync(App, Clock, seed, Steps);
         await CheckAsync(game, $"seed {seed}, after setup");
 
         for (var step = 1; step <= Steps; step++)

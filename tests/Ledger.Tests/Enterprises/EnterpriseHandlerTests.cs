@@ -3,6 +3,7 @@ using Ledger.EventStore;
 using Ledger.Testing;
 using Ledger.Tests.Reference;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace Ledger.Tests.Enterprises;
 
@@ -12,26 +13,31 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     private LedgerDatabase _db = null!;
     private EventStore.EventStore _store = null!;
     private EnterpriseHandler _handler = null!;
+    private LedgerApp _app = null!;
 
     public async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
-        var app = new LedgerApp(_db, ShippedReferenceData.Instance);
-        _store = app.Store;
-        _handler = app.Enterprises;
+        _app = await LedgerApp.StartAsync(_db, ShippedReferenceData.Instance, new LedgerAppOptions { Clock = new FakeClock(Now) });
+        _store = _app.Store;
+        _handler = _app.Enterprises;
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     private static RegisterEnterprise Register(string name = "无锡某精密机械有限公司") =>
         new(" 91350100m000100y43 ", name, "320205", "通用设备制造业", null, "clerk-xs", Now);
 
-    private static CommandContext Clerk(string? key = null) => new("clerk-xs", "clerk", Now, key);
+    private static Caller Clerk(string? key = null) => new("clerk-xs", "clerk", key);
 
     [Fact]
     public async Task Registering_appends_one_event_under_the_USCC_derived_stream()
     {
-        var id = await _handler.RegisterAsync(Register(), Clerk());
+        var id = await _app.SendAsync(Register(), Clerk());
 
         var events = await _store.ReadStreamAsync(id);
         events.Count.ShouldBe(1);
@@ -43,9 +49,9 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_second_registration_names_the_existing_enterprise_and_writes_nothing()
     {
-        var id = await _handler.RegisterAsync(Register(), Clerk());
+        var id = await _app.SendAsync(Register(), Clerk());
 
-        var error = await Should.ThrowAsync<DomainException>(() => _handler.RegisterAsync(Register("另一家公司"), Clerk()));
+        var error = await Should.ThrowAsync<DomainException>(() => _app.SendAsync(Register("另一家公司"), Clerk()));
 
         error.Message.ShouldContain(id.ToString());
         error.Message.ShouldContain("无锡某精密机械有限公司");
@@ -55,12 +61,12 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_retried_registration_with_its_idempotency_key_returns_the_same_enterprise()
     {
-        var first = await _handler.RegisterAsync(Register(), Clerk("reg-1"));
-        var retry = await _handler.RegisterAsync(Register() with { RegisteredAt = Now.Plus(Duration.FromSeconds(5)) }, Clerk("reg-1"));
+        var first = await _app.SendAsync(Register(), Clerk("reg-1"));
+        var retry = await _app.SendAsync(Register() with { RegisteredAt = Now.Plus(Duration.FromSeconds(5)) }, Clerk("reg-1"));
 
         retry.ShouldBe(first);
         (await _store.HeadAsync()).Seq.ShouldBe(1);
-        await Should.ThrowAsync<IdempotencyConflictException>(() => _handler.RegisterAsync(Register("别的名字"), Clerk("reg-1")));
+        await Should.ThrowAsync<IdempotencyConflictException>(() => _app.SendAsync(Register("别的名字"), Clerk("reg-1")));
     }
 
     [Fact]
@@ -70,7 +76,7 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
         {
             try
             {
-                await _handler.RegisterAsync(Register(), Clerk());
+                await _app.SendAsync(Register(), Clerk());
                 return "registered";
             }
             catch (DomainException)
@@ -86,9 +92,9 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_correction_keeps_old_and_new_values_and_the_reason()
     {
-        var id = await _handler.RegisterAsync(Register(), Clerk());
+        var id = await _app.SendAsync(Register(), Clerk());
 
-        await _handler.CorrectAsync(new CorrectEnterpriseDetails(id, "无锡某精密机械股份有限公司", null, null, null, "股改更名", "clerk-xs", Now), Clerk());
+        await _app.SendAsync(new CorrectEnterpriseDetails(id, "无锡某精密机械股份有限公司", null, null, null, "股改更名", "clerk-xs", Now), Clerk());
 
         var events = await _store.ReadStreamAsync(id);
         var corrected = events[1].Data.ShouldBeOfType<EnterpriseDetailsCorrected>();
@@ -101,7 +107,7 @@ public sealed class EnterpriseHandlerTests : IAsyncLifetime
     public async Task Correcting_an_unknown_enterprise_is_refused()
     {
         var error = await Should.ThrowAsync<DomainException>(() =>
-            _handler.CorrectAsync(new CorrectEnterpriseDetails(Guid.NewGuid(), "x", null, null, null, "r", "clerk-xs", Now), Clerk()));
+            _app.SendAsync(new CorrectEnterpriseDetails(Guid.NewGuid(), "x", null, null, null, "r", "clerk-xs", Now), Clerk()));
 
         error.Code.ShouldBe("enterprise.not-found");
     }

@@ -5,6 +5,7 @@ using Ledger.EventStore;
 using Ledger.Testing;
 using Ledger.Tests.Reference;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace Ledger.Tests.Support;
 
@@ -17,17 +18,24 @@ public abstract class LedgerFixture : IAsyncLifetime
 
     protected LedgerApp App { get; private set; } = null!;
 
+    /// <summary>The clock the edge stamps commands with: <see cref="Now"/> until a test moves it.</summary>
+    protected FakeClock Clock { get; } = new(Now);
+
     protected LedgerDatabase Database => _db;
 
     public async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
-        App = new LedgerApp(_db, ShippedReferenceData.Instance);
+        App = await LedgerApp.StartAsync(_db, ShippedReferenceData.Instance, new LedgerAppOptions { Clock = Clock });
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
-    protected static CommandContext As(string actor, string role = "clerk", string? key = null) => new(actor, role, Now, key);
+    protected static Caller As(string actor, string role = "clerk", string? key = null) => new(actor, role, key);
 
     /// <summary>A valid USCC registered in <paramref name="division"/>: the first 17 characters made up, the check character computed.</summary>
     public static string UsccFor(string division, int serial)
@@ -40,13 +48,13 @@ public abstract class LedgerFixture : IAsyncLifetime
     {
         var serial = Interlocked.Increment(ref _enterprises);
         var account = withBankAccount ? new BankAccount("中国工商银行无锡锡山支行", $"{name}{serial}", $"1103020109{serial:D8}") : null;
-        return await App.Enterprises.RegisterAsync(
+        return await App.SendAsync(
             new RegisterEnterprise(UsccFor(county, serial), $"{name}{serial}", county, "制造业", account, "clerk", Now), As("clerk"));
     }
 
     /// <summary>Records a recognition as an import of a past decision (no declaration, no prerequisite check).</summary>
     protected Task<Guid> ImportRecognitionAsync(Guid enterprise, string tier, LocalDate on, string document = "苏工信〔2022〕1号") =>
-        App.Designations.RecognizeAsync(
+        App.SendAsync(
             new RecognizeDesignation(enterprise, tier, "江苏省工业和信息化厅", document, on, null, null, null, "clerk", Now,
                 new HistoricalImport("", "")), As("clerk"));
 
