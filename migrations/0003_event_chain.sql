@@ -77,21 +77,36 @@ CREATE FUNCTION public.chain_step(state bytea, leaf bytea, head bytea) RETURNS b
 $$;
 CREATE AGGREGATE public.chain_fold(bytea, bytea) (SFUNC = public.chain_step, STYPE = bytea);
 
--- A deferred constraint trigger: it fires at commit, once per event; the first firing chains every
--- event of the transaction in one statement and notes the last seq_id it chained, so the other
--- firings return at once (and an event inserted after an early SET CONSTRAINTS IMMEDIATE still gets linked).
--- The chain's lock is therefore held from that statement to the commit only, however long the
--- transaction ran before. The events are "visible, unchained, from the first this transaction
--- queued up to the last this session drew": this also catches rows written inside savepoints, and
--- the bounded range keeps one cached plan on the seq_id index.
+-- Which events a transaction must link: an ordinary row trigger notes each inserted seq_id in a
+-- transaction-local setting. A setting changed inside a savepoint that rolls back is restored with it,
+-- so the list holds exactly the transaction's surviving events, and the chaining statement below finds
+-- them by primary key whatever the table's statistics (a range or "not yet chained" search would
+-- depend on them, and on a fresh database scanned the whole table on every commit).
+CREATE FUNCTION public.note_event_to_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('ledger.public_pending',
+        coalesce(nullif(current_setting('ledger.public_pending', true), '') || ',', '') || NEW.seq_id, true);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER mt_events_note_pending AFTER INSERT ON public.mt_events
+    FOR EACH ROW EXECUTE FUNCTION public.note_event_to_chain();
+
+-- A deferred constraint trigger: it fires at commit, once per event. The first firing links every event
+-- the transaction noted, in seq_id order, in one statement, and empties the list, so the other firings
+-- return at once (events inserted after an early SET CONSTRAINTS IMMEDIATE are noted and linked by a
+-- later firing). The chain's lock is therefore held from that statement to the commit only, however long
+-- the transaction ran before.
 CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
+    pending bigint[];
     head_position bigint := 0;
     head_hash bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
     head_at timestamptz;
-    chained_to bigint;
 BEGIN
-    IF NEW.seq_id <= coalesce(nullif(current_setting('ledger.public_chained_to', true), '')::bigint, 0) THEN
+    pending := string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[];
+    IF pending IS NULL THEN
         RETURN NULL;
     END IF;
     -- One lock per schema: hashtext('public.event_chain').
@@ -110,26 +125,24 @@ BEGIN
                row_number() OVER w AS n,
                public.chain_fold(public.event_leaf(e), head_hash) OVER w AS hash
         FROM public.mt_events e
-        WHERE e.seq_id BETWEEN NEW.seq_id AND pg_sequence_last_value('public.mt_events_sequence')
-          AND NOT EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = e.seq_id)
+        WHERE e.seq_id = ANY (pending)
         WINDOW w AS (ORDER BY e.seq_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    ),
-    inserted AS (
-        INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)
-        SELECT head_position + l.n, l.seq_id, 1,
-               coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
-        FROM linked l
-        RETURNING seq_id
     )
-    SELECT max(seq_id) INTO chained_to FROM inserted;
+    INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)
+    SELECT head_position + l.n, l.seq_id, 1, coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
+    FROM linked l;
     PERFORM set_config('ledger.public_chaining', 'off', true);
-    PERFORM set_config('ledger.public_chained_to', coalesce(chained_to, NEW.seq_id)::text, true);
+    PERFORM set_config('ledger.public_pending', '', true);
     RETURN NULL;
 END
 $$;
 
 CREATE CONSTRAINT TRIGGER mt_events_chain AFTER INSERT ON public.mt_events
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.chain_events();
+
+-- Marten's exported DDL writes the timestamp default as the literal '(now())', which PostgreSQL turns into
+-- the instant the migration ran; Marten's append functions always supply it, any other writer gets now().
+ALTER TABLE public.mt_events ALTER COLUMN timestamp SET DEFAULT now();
 
 -- The application reads the chain (verify, as-of reads) and never writes it.
 REVOKE ALL ON public.event_chain FROM PUBLIC;

@@ -67,9 +67,30 @@ public sealed record CommandContext(string Actor, string Role, Instant Now, stri
 /// </summary>
 public static class Fingerprint
 {
+    private static readonly JsonSerializerOptions Canonical = CreateCanonical();
+
     public static string Of<TCommand>(TCommand command) where TCommand : notnull
     {
-        var json = JsonSerializer.Serialize(command, command.GetType(), LedgerJson.Options);
+        var json = JsonSerializer.Serialize(command, command.GetType(), Canonical);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(command.GetType().Name + "\n" + json)));
+    }
+
+    private static JsonSerializerOptions CreateCanonical()
+    {
+        var options = LedgerJson.CreateMutable();
+        options.Converters.Add(new CanonicalDecimalConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>A decimal by its value, not its scale: 100000, 100000.0 and 100000.00 are one amount.</summary>
+    private sealed class CanonicalDecimalConverter : System.Text.Json.Serialization.JsonConverter<decimal>
+    {
+        // Dividing by 1 with 28 zeros drops trailing zeros (100000.00 → 100000) and keeps every significant digit.
+        private const decimal Normalizer = 1.0000000000000000000000000000m;
+
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value / Normalizer);
     }
 }

@@ -26,19 +26,34 @@ public sealed class CommandRunner(EventStore.EventStore store)
         {
             return first;
         }
-        var appends = (await decide(cancellationToken)).Where(a => a.Events.Count > 0).ToList();
-        if (appends.Count == 0)
+        try
         {
-            return null;
+            var appends = (await decide(cancellationToken)).Where(a => a.Events.Count > 0).ToList();
+            if (appends.Count == 0)
+            {
+                return null;
+            }
+            var session = context.Session ?? throw new InvalidOperationException("commands run inside their Wolverine handler, which provides the session");
+            var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, context.Metadata(reason), fingerprint));
+            foreach (var message in followUps ?? [])
+            {
+                // Published before the commit: Wolverine's outbox stores it in the same transaction as the events.
+                await context.Messages!.PublishAsync(message);
+            }
+            await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+            return pending.Result();
         }
-        var session = context.Session ?? throw new InvalidOperationException("commands run inside their Wolverine handler, which provides the session");
-        var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, context.Metadata(reason), fingerprint));
-        foreach (var message in followUps ?? [])
+        catch (Exception e) when (context.IdempotencyKey is { } raced && e is ConcurrencyException or IdempotencyRaceException or DomainException)
         {
-            // Published before the commit: Wolverine's outbox stores it in the same transaction as the events.
-            await context.Messages!.PublishAsync(message);
+            // Two first uses of one key ran at once and the other committed first — before this one's commit, or even
+            // before it decided (then the decider refuses what the winner did). Answer with the winner's result (or, for
+            // a different command under the key, the typed refusal); nothing of this attempt is saved.
+            context.Session?.EjectAllPendingChanges();
+            if (await store.IdempotentResultAsync(raced, fingerprint!, cancellationToken) is { } winner)
+            {
+                return winner;
+            }
+            throw;
         }
-        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
-        return pending.Result();
     }
 }

@@ -157,8 +157,6 @@ public sealed class LedgerApp : IAsyncDisposable
         // A conflict on a stream the command read but did not aim at (a busy budget line, a stack stream, an award a
         // concurrent catch-up created) is decided again on fresh state; one on its own stream goes back to the caller.
         options.OnException<ConcurrencyException>(e => e.Retryable).RetryTimes(5);
-        // Two first uses of one idempotency key: the loser runs again and is answered with the winner's result.
-        options.OnException<IdempotencyRaceException>().RetryTimes(1);
         ledger.ConfigureWolverine?.Invoke(options);
     }
 

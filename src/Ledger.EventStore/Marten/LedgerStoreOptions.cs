@@ -29,7 +29,7 @@ public static class LedgerStoreOptions
         options.Events.DatabaseSchemaName = Schema;
         options.AutoCreateSchemaObjects = AutoCreate.None;
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
-        // Quick: one round trip per stream through mt_quick_append_events; the benchmark in README compares it with Rich.
+        // Quick: one round trip per stream through mt_quick_append_events; README's benchmark compares it with Rich.
         options.Events.AppendMode = EventAppendMode.Quick;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
@@ -44,6 +44,9 @@ public static class LedgerStoreOptions
     }
 
     /// <summary>Every event type in the assemblies with its stable name.</summary>
-    public static IEnumerable<(Type Type, string Name)> EventTypes(params Assembly[] assemblies) =>
-        EventTypeRegistry.FromAssemblies(assemblies).Names.Select(n => (EventTypeRegistry.FromAssemblies(assemblies).TypeOf(n), n));
+    public static IEnumerable<(Type Type, string Name)> EventTypes(params Assembly[] assemblies)
+    {
+        var registry = EventTypeRegistry.FromAssemblies(assemblies);
+        return registry.Names.Select(n => (registry.TypeOf(n), n));
+    }
 }
