@@ -28,7 +28,7 @@ public sealed class Migrator(NpgsqlDataSource ownerDataSource)
             var applied = await AppliedAsync(connection, cancellationToken);
             if (applied.Values.Any(a => a.FileName == EarlierEventStoreMigration))
             {
-                throw new MigrationException("this database was made by the ledger's earlier event store, before it moved onto Marten; start afresh with a new data folder or database (README: Starting afresh).");
+                throw new MigrationException("this database was made by the ledger's earlier event store, before it moved onto Marten; start afresh with a new data folder or database (README: Starting afresh; docs/operations.md).");
             }
 
             foreach (var (version, (fileName, checksum)) in applied)
