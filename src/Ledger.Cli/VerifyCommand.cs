@@ -17,7 +17,15 @@ internal static class VerifyCommand
         {
             // Verify only reads: no migration, and any role that may SELECT the events and the chain will do.
             await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), migrate: false, cancellationToken);
-            var result = await ChainVerifier.VerifyAsync(database.App, cancellationToken: cancellationToken);
+            VerifyResult result;
+            try
+            {
+                result = await ChainVerifier.VerifyAsync(database.App, cancellationToken: cancellationToken);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+            {
+                throw new LedgerEnvironmentException($"the database at {database.Description} holds no ledger ({e.MessageText}); run 'ledger migrate' first.", e);
+            }
             var at = result.Head.ChainedAt is { } instant ? InstantPattern.ExtendedIso.Format(instant) : "";
             switch (parsed.GetValue(LedgerCli.FormatOption))
             {

@@ -131,14 +131,16 @@ public sealed class LedgerDatabase : IAsyncDisposable
             }
             return new LedgerDatabase(owner, app, server, description);
         }
-        catch (NpgsqlException e) when (e is not PostgresException)
+        catch (NpgsqlException e) when (e is not PostgresException || IsRefusedLogin(e))
         {
             await owner.DisposeAsync();
             if (app is not null)
             {
                 await app.DisposeAsync();
             }
-            throw new LedgerEnvironmentException($"the database at {description} is unreachable: {e.Message}", e);
+            throw new LedgerEnvironmentException(IsRefusedLogin(e)
+                ? $"the database at {description} refused the login: {((PostgresException)e).MessageText}"
+                : $"the database at {description} is unreachable: {e.Message}", e);
         }
         catch
         {
@@ -150,6 +152,10 @@ public sealed class LedgerDatabase : IAsyncDisposable
             throw;
         }
     }
+
+    // Class 28 (invalid authorization: wrong password, no such role) and 3D000 (no such database).
+    private static bool IsRefusedLogin(NpgsqlException e) =>
+        e is PostgresException { SqlState: var state } && (state.StartsWith("28", StringComparison.Ordinal) || state == PostgresErrorCodes.InvalidCatalogName);
 
     /// <summary>Creates a database on the server unless it exists.</summary>
     public static async Task CreateDatabaseIfMissingAsync(string serverConnectionString, string database, CancellationToken cancellationToken = default)

@@ -95,4 +95,32 @@ public sealed class CliFacts : IAsyncLifetime
         code.ShouldBe(ExitCodes.Environment);
         error.ShouldContain("unreachable");
     }
+
+    [Fact]
+    public async Task A_wrong_password_exits_3_with_one_line()
+    {
+        var wrong = new Npgsql.NpgsqlConnectionStringBuilder(_connection) { Password = "not-the-password" }.ConnectionString;
+
+        var (code, output, error) = await RunAsync("verify", "--db", wrong);
+
+        code.ShouldBe(ExitCodes.Environment);
+        error.ShouldContain("refused the login");
+        error.Trim().ShouldNotContain("\n");
+        output.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Verify_only_reads_it_applies_no_migration_to_an_empty_database()
+    {
+        var empty = await TestPostgres.ConnectionStringAsync(await TestPostgres.CreateEmptyDatabaseAsync());
+
+        var (code, _, error) = await RunAsync("verify", "--db", empty);
+
+        code.ShouldBe(ExitCodes.Environment);
+        error.ShouldContain("run 'ledger migrate' first");
+        await using var connection = new Npgsql.NpgsqlConnection(empty);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NULL AND to_regclass('mt_events') IS NULL", connection);
+        ((bool)(await command.ExecuteScalarAsync())!).ShouldBeTrue();
+    }
 }
