@@ -15,6 +15,17 @@ CREATE TRIGGER mt_events_append_only BEFORE UPDATE OR DELETE ON public.mt_events
 CREATE TRIGGER mt_events_no_truncate BEFORE TRUNCATE ON public.mt_events
     FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_change();
 
+-- Marten fills the seq_id gaps a failed transaction leaves with "tombstone" events, written afterwards in a
+-- transaction of their own (bookkeeping for its asynchronous daemon). They record nothing that happened, so
+-- they are not let into the books; a gap in seq_id is expected, the chain's positions have none.
+CREATE FUNCTION public.refuse_tombstone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'Marten''s tombstone events are not recorded in the ledger' USING ERRCODE = 'LE013';
+END
+$$;
+CREATE TRIGGER mt_events_no_tombstones BEFORE INSERT ON public.mt_events
+    FOR EACH ROW WHEN (NEW.type = 'tombstone') EXECUTE FUNCTION public.refuse_tombstone();
+
 -- 2. The chain: one link per event, gapless positions in commit order.
 CREATE TABLE public.event_chain (
     position    bigint       PRIMARY KEY CHECK (position > 0),
@@ -50,6 +61,11 @@ CREATE FUNCTION public.chain_field(value text) RETURNS text LANGUAGE sql IMMUTAB
     SELECT CASE WHEN value IS NULL THEN '-;' ELSE octet_length(value)::text || ':' || value || ';' END
 $$;
 
+-- Unix microseconds; 'infinity' / '-infinity' as PostgreSQL prints them (Marten's tombstone rows carry -infinity).
+CREATE FUNCTION public.chain_instant(value timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN isfinite(value) THEN (extract(epoch FROM value) * 1000000)::bigint::text ELSE value::text END
+$$;
+
 CREATE FUNCTION public.event_canonical(e public.mt_events) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT public.chain_field(e.seq_id::text)
         || public.chain_field(e.id::text)
@@ -63,7 +79,7 @@ CREATE FUNCTION public.event_canonical(e public.mt_events) RETURNS text LANGUAGE
         || public.chain_field(e.causation_id::text)
         || public.chain_field(e.user_name::text)
         || public.chain_field(e.mt_dotnet_type::text)
-        || public.chain_field((extract(epoch FROM e.timestamp) * 1000000)::bigint::text)
+        || public.chain_field(public.chain_instant(e.timestamp))
         || public.chain_field(e.tenant_id::text)
 $$;
 
@@ -81,7 +97,8 @@ CREATE AGGREGATE public.chain_fold(bytea, bytea) (SFUNC = public.chain_step, STY
 -- transaction-local setting. A setting changed inside a savepoint that rolls back is restored with it,
 -- so the list holds exactly the transaction's surviving events, and the chaining statement below finds
 -- them by primary key whatever the table's statistics (a range or "not yet chained" search would
--- depend on them, and on a fresh database scanned the whole table on every commit).
+-- depend on them, and on a fresh database scanned the whole table on every commit). The list only
+-- speeds things up: every event's own firing below checks that the event got its link.
 CREATE FUNCTION public.note_event_to_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('ledger.public_pending',
@@ -90,14 +107,15 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER mt_events_note_pending AFTER INSERT ON public.mt_events
+-- AFTER triggers fire in name order: "a_" notes the event before "chain" may link it.
+CREATE TRIGGER mt_events_a_note_pending AFTER INSERT ON public.mt_events
     FOR EACH ROW EXECUTE FUNCTION public.note_event_to_chain();
 
 -- A deferred constraint trigger: it fires at commit, once per event. The first firing links every event
--- the transaction noted, in seq_id order, in one statement, and empties the list, so the other firings
--- return at once (events inserted after an early SET CONSTRAINTS IMMEDIATE are noted and linked by a
--- later firing). The chain's lock is therefore held from that statement to the commit only, however long
--- the transaction ran before.
+-- the transaction noted (and its own), in seq_id order, in one statement; the others find their event
+-- linked with one index probe and return. A session that rewrites or resets the noted list only makes
+-- its own firings link their events one by one: no event commits without its link. The chain's lock is
+-- held from the linking statement to the commit only, however long the transaction ran before.
 CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
     pending bigint[];
@@ -105,10 +123,15 @@ DECLARE
     head_hash bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
     head_at timestamptz;
 BEGIN
-    pending := string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[];
-    IF pending IS NULL THEN
+    IF EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = NEW.seq_id) THEN
         RETURN NULL;
     END IF;
+    -- The head must be read in a fresh snapshot, which only READ COMMITTED gives a statement.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'events are appended in READ COMMITTED transactions only (this one is %): the chain''s head must be read after its lock is taken',
+            current_setting('transaction_isolation') USING ERRCODE = 'LE012';
+    END IF;
+    pending := array_append(coalesce(string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[], '{}'), NEW.seq_id);
     -- One lock per schema: hashtext('public.event_chain').
     PERFORM pg_advisory_xact_lock(hashtext('public.event_chain'));
     SELECT c.position, c.hash, c.chained_at INTO head_position, head_hash, head_at
@@ -126,6 +149,7 @@ BEGIN
                public.chain_fold(public.event_leaf(e), head_hash) OVER w AS hash
         FROM public.mt_events e
         WHERE e.seq_id = ANY (pending)
+          AND NOT EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = e.seq_id)
         WINDOW w AS (ORDER BY e.seq_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     )
     INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)

@@ -28,8 +28,8 @@ public sealed record StreamAppend(
     IReadOnlyList<object> Events,
     bool RetryOnConflict = false);
 
-/// <summary>Where one stream's new events landed.</summary>
-public sealed record StreamPosition(Guid StreamId, long FromVersion, long ToVersion);
+/// <summary>Where one stream's new events landed; the versions are null for an append at any version.</summary>
+public sealed record StreamPosition(Guid StreamId, long? FromVersion, long? ToVersion);
 
 /// <summary>The outcome of one append (one command).</summary>
 /// <param name="Streams">Per stream, the versions written.</param>

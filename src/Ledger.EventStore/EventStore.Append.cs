@@ -63,6 +63,7 @@ public sealed partial class EventStore
                 e.UserName = metadata.Actor;
                 e.SetHeader(LedgerHeaders.Role, metadata.Role);
                 e.SetHeader(LedgerHeaders.County, append.CountyCode);
+                e.SetHeader(LedgerHeaders.StreamType, append.StreamType);
                 if (metadata.IdempotencyKey is { } key)
                 {
                     e.SetHeader(LedgerHeaders.IdempotencyKey, key);
@@ -151,7 +152,8 @@ public sealed partial class EventStore
                 return unique.ConstraintName switch
                 {
                     "idempotency_keys_pkey" => new IdempotencyRaceException(e),
-                    "pk_mt_events_stream_and_version" => new ConcurrencyException(Guid.Empty, streamExisted: false, retryable: false, e),
+                    // Two appends at any version took the same next version: the command did not read the stream, so it may go again.
+                    "pk_mt_events_stream_and_version" => AnyVersionConflict(pending, e),
                     "pkey_mt_streams_id" => new ConcurrencyException(Guid.Empty, streamExisted: true, retryable: false, e),
                     // The read tables' own keys (vouchers, disbursement ids): the handler names what was taken.
                     _ => e == unique ? null : unique,
@@ -159,6 +161,12 @@ public sealed partial class EventStore
             }
         }
         return null;
+    }
+
+    private static ConcurrencyException AnyVersionConflict(IReadOnlyList<PendingAppend> pending, Exception e)
+    {
+        var anyVersion = pending.SelectMany(p => p.AnyVersionStreams).Distinct().ToList();
+        return new ConcurrencyException(anyVersion.Count == 1 ? anyVersion[0] : Guid.Empty, streamExisted: false, retryable: anyVersion.Count > 0, e);
     }
 
     private static Guid AsGuid(object? id) => id switch
@@ -176,14 +184,17 @@ public sealed class PendingAppend
 
     internal PendingAppend(IReadOnlyList<(StreamAppend Append, StreamAction Action)> actions) => _actions = actions;
 
+    // An append at any version learns its versions only from the database; the record and the result leave them out.
     internal IReadOnlyList<StreamPosition> Planned() =>
         [.. _actions.Select(a => a.Append.ExpectedVersion >= 0
             ? new StreamPosition(a.Append.StreamId, a.Append.ExpectedVersion + 1, a.Append.ExpectedVersion + a.Append.Events.Count)
-            : new StreamPosition(a.Append.StreamId, 0, 0))];
+            : new StreamPosition(a.Append.StreamId, null, null))];
+
+    internal IEnumerable<Guid> AnyVersionStreams =>
+        _actions.Where(a => a.Append.ExpectedVersion == ExpectedVersion.Any && a.Append.RetryOnConflict).Select(a => a.Append.StreamId);
 
     internal bool RetriesOnConflict(Guid streamId) => _actions.Any(a => a.Append.StreamId == streamId && a.Append.RetryOnConflict);
 
     /// <summary>The versions written, after the session saved.</summary>
-    public AppendResult Result() =>
-        new([.. _actions.Select(a => new StreamPosition(a.Append.StreamId, a.Action.Version - a.Append.Events.Count + 1, a.Action.Version))]);
+    public AppendResult Result() => new(Planned());
 }

@@ -47,7 +47,7 @@ public static class ChainVerifier
         VerifyResult Broken(long seq, long? position, string reason) => new(false, expected - 1, seq, position, reason, head);
         await using (var command = new NpgsqlCommand(
             "SELECT c.position, c.seq_id, c.form, c.prev_hash, c.hash, c.chained_at, e.seq_id IS NOT NULL, e.id, e.stream_id, e.version, e.type, " +
-            "e.data::text, e.bdata, e.headers::text, e.correlation_id, e.causation_id, e.user_name, e.mt_dotnet_type, e.timestamp, e.tenant_id " +
+            "e.data::text, e.bdata, e.headers::text, e.correlation_id, e.causation_id, e.user_name, e.mt_dotnet_type, " + HashChain.TimestampSql + ", e.tenant_id " +
             "FROM event_chain c LEFT JOIN mt_events e ON e.seq_id = c.seq_id ORDER BY c.position", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -76,7 +76,7 @@ public static class ChainVerifier
                 var row = new HashChain.EventRow(
                     seq, reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetGuid(8), reader.GetInt64(9), reader.GetString(10),
                     reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12), Text(reader, 13), Text(reader, 14),
-                    Text(reader, 15), Text(reader, 16), Text(reader, 17), reader.GetFieldValue<DateTime>(18), Text(reader, 19));
+                    Text(reader, 15), Text(reader, 16), Text(reader, 17), reader.GetString(18), Text(reader, 19));
                 if (!HashChain.Hash(previous, row).AsSpan().SequenceEqual(hash))
                 {
                     return Broken(seq, position, $"altered: the event with seq_id {seq} no longer hashes to its link");

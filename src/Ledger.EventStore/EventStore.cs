@@ -45,6 +45,9 @@ public static class LedgerHeaders
     /// <summary>The role the actor acted in.</summary>
     public const string Role = "role";
 
+    /// <summary>The kind of stream the event is on (enterprise, designation, award, budget-line, …).</summary>
+    public const string StreamType = "stream-type";
+
     /// <summary>The county (or division) the stream belongs to.</summary>
     public const string County = "county";
 

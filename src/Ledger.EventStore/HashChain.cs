@@ -17,7 +17,7 @@ public static class HashChain
     /// <summary>The columns of one <c>mt_events</c> row that canonical form 1 covers (jsonb as PostgreSQL prints it).</summary>
     public sealed record EventRow(
         long SeqId, Guid Id, Guid? StreamId, long Version, string Type, string Data, byte[]? Bdata, string? Headers,
-        string? CorrelationId, string? CausationId, string? UserName, string? DotnetType, DateTime Timestamp, string? TenantId);
+        string? CorrelationId, string? CausationId, string? UserName, string? DotnetType, string TimestampText, string? TenantId);
 
     /// <summary>Canonical form 1 of an event row.</summary>
     public static string Canonical(EventRow e)
@@ -35,7 +35,7 @@ public static class HashChain
         Field(canonical, e.CausationId);
         Field(canonical, e.UserName);
         Field(canonical, e.DotnetType);
-        Field(canonical, UnixMicros(e.Timestamp).ToString(CultureInfo.InvariantCulture));
+        Field(canonical, e.TimestampText);
         Field(canonical, e.TenantId);
         return canonical.ToString();
     }
@@ -50,8 +50,12 @@ public static class HashChain
         return SHA256.HashData(input);
     }
 
-    // PostgreSQL keeps microseconds; a .NET tick is 100 ns.
-    private static long UnixMicros(DateTime utc) => (utc.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    /// <summary>
+    /// The timestamp as canonical form 1 writes it: Unix microseconds, or PostgreSQL's own 'infinity' / '-infinity'
+    /// (Marten's tombstone rows). Verify reads it with this expression; .NET has no infinite instant.
+    /// </summary>
+    public const string TimestampSql =
+        "CASE WHEN isfinite(e.timestamp) THEN (extract(epoch FROM e.timestamp) * 1000000)::bigint::text ELSE e.timestamp::text END";
 
     private static void Field(StringBuilder canonical, string? text)
     {
