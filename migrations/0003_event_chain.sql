@@ -62,7 +62,7 @@ CREATE FUNCTION public.chain_field(value text) RETURNS text LANGUAGE sql IMMUTAB
 $$;
 
 -- Unix microseconds; 'infinity' / '-infinity' as PostgreSQL prints them (Marten's tombstone rows carry -infinity).
-CREATE FUNCTION public.chain_instant(value timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION public.chain_instant(value timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN isfinite(value) THEN (extract(epoch FROM value) * 1000000)::bigint::text ELSE value::text END
 $$;
 
@@ -83,8 +83,12 @@ CREATE FUNCTION public.event_canonical(e public.mt_events) RETURNS text LANGUAGE
         || public.chain_field(e.tenant_id::text)
 $$;
 
-CREATE FUNCTION public.event_leaf(e public.mt_events) RETURNS bytea LANGUAGE sql STABLE AS $$
-    SELECT sha256(convert_to(public.event_canonical(e), 'UTF8'))
+-- PL/pgSQL on purpose: inlined into the linking statement, the canonical form's large expression was planned
+-- again on every commit (custom plans); here it is one cached expression.
+CREATE FUNCTION public.event_leaf(e public.mt_events) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN sha256(convert_to(public.event_canonical(e), 'UTF8'));
+END
 $$;
 
 -- hash = SHA-256(prev_hash || leaf), folded in seq_id order from the chain's head.
@@ -116,22 +120,31 @@ CREATE TRIGGER mt_events_a_note_pending AFTER INSERT ON public.mt_events
 -- linked with one index probe and return. A session that rewrites or resets the noted list only makes
 -- its own firings link their events one by one: no event commits without its link. The chain's lock is
 -- held from the linking statement to the commit only, however long the transaction ran before.
-CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = NEW.seq_id) THEN
+        PERFORM public.link_events(NEW.seq_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+-- Links the noted events and the given one. Runs as the owner (only it may write the chain); generic plans,
+-- since custom ones were planned again on every commit.
+CREATE FUNCTION public.link_events(event_seq_id bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+    SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     pending bigint[];
     head_position bigint := 0;
     head_hash bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
     head_at timestamptz;
 BEGIN
-    IF EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = NEW.seq_id) THEN
-        RETURN NULL;
-    END IF;
     -- The head must be read in a fresh snapshot, which only READ COMMITTED gives a statement.
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'events are appended in READ COMMITTED transactions only (this one is %): the chain''s head must be read after its lock is taken',
             current_setting('transaction_isolation') USING ERRCODE = 'LE012';
     END IF;
-    pending := array_append(coalesce(string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[], '{}'), NEW.seq_id);
+    pending := array_append(coalesce(string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[], '{}'), event_seq_id);
     -- One lock per schema: hashtext('public.event_chain').
     PERFORM pg_advisory_xact_lock(hashtext('public.event_chain'));
     SELECT c.position, c.hash, c.chained_at INTO head_position, head_hash, head_at
@@ -157,7 +170,6 @@ BEGIN
     FROM linked l;
     PERFORM set_config('ledger.public_chaining', 'off', true);
     PERFORM set_config('ledger.public_pending', '', true);
-    RETURN NULL;
 END
 $$;
 
@@ -171,4 +183,8 @@ ALTER TABLE public.mt_events ALTER COLUMN timestamp SET DEFAULT now();
 -- The application reads the chain (verify, as-of reads) and never writes it.
 REVOKE ALL ON public.event_chain FROM PUBLIC;
 GRANT SELECT ON public.event_chain TO ledger_app;
+-- The application's sessions fire the chain trigger, which calls link_events: it may only link what is visible
+-- and not yet linked, at the chain's head, under the lock.
 REVOKE ALL ON FUNCTION public.chain_events() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.link_events(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.link_events(bigint) TO ledger_app;

@@ -71,7 +71,9 @@ public sealed class SchemaDriftTests : IAsyncLifetime
         triggers.ShouldBe(["mt_events_a_note_pending:false:false", "mt_events_append_only:false:false", "mt_events_chain:true:true", "mt_events_no_tombstones:false:false", "mt_events_no_truncate:false:false"]);
         (await RowsAsync("SELECT tgname FROM pg_trigger WHERE tgrelid = 'event_chain'::regclass AND NOT tgisinternal ORDER BY tgname"))
             .ShouldBe(["event_chain_append_only", "event_chain_no_truncate", "event_chain_only_by_trigger"]);
-        (await RowsAsync("SELECT prosecdef::text FROM pg_proc WHERE proname = 'chain_events'")).ShouldBe(["true"]);
+        // Only the linking function runs as the owner, and only it may write the chain.
+        (await RowsAsync("SELECT proname || ':' || prosecdef FROM pg_proc WHERE proname IN ('chain_events', 'link_events') ORDER BY proname"))
+            .ShouldBe(["chain_events:false", "link_events:true"]);
     }
 
     [Fact]
