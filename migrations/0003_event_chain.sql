@@ -42,7 +42,7 @@ CREATE TRIGGER event_chain_append_only BEFORE UPDATE OR DELETE ON public.event_c
 CREATE TRIGGER event_chain_no_truncate BEFORE TRUNCATE ON public.event_chain
     FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_change();
 
--- Only chain_events() writes links: it raises this transaction-local flag around its one INSERT.
+-- Only link_events() writes links: it raises this transaction-local flag around its one INSERT.
 CREATE FUNCTION public.event_chain_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('ledger.public_chaining', true) IS DISTINCT FROM 'on' THEN
@@ -51,8 +51,9 @@ BEGIN
     RETURN NEW;
 END
 $$;
+-- Once per statement: the linking statement inserts all of a transaction's links at once.
 CREATE TRIGGER event_chain_only_by_trigger BEFORE INSERT ON public.event_chain
-    FOR EACH ROW EXECUTE FUNCTION public.event_chain_guard();
+    FOR EACH STATEMENT EXECUTE FUNCTION public.event_chain_guard();
 
 -- Canonical form 1: a fixed list of mt_events columns, each as <UTF-8 byte length>:<text>; (NULL as -;).
 -- jsonb in jsonb's own text output, bytea as lower-case hex, timestamp as Unix microseconds.
@@ -83,12 +84,8 @@ CREATE FUNCTION public.event_canonical(e public.mt_events) RETURNS text LANGUAGE
         || public.chain_field(e.tenant_id::text)
 $$;
 
--- PL/pgSQL on purpose: inlined into the linking statement, the canonical form's large expression was planned
--- again on every commit (custom plans); here it is one cached expression.
-CREATE FUNCTION public.event_leaf(e public.mt_events) RETURNS bytea LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN sha256(convert_to(public.event_canonical(e), 'UTF8'));
-END
+CREATE FUNCTION public.event_leaf(e public.mt_events) RETURNS bytea LANGUAGE sql STABLE AS $$
+    SELECT sha256(convert_to(public.event_canonical(e), 'UTF8'))
 $$;
 
 -- hash = SHA-256(prev_hash || leaf), folded in seq_id order from the chain's head.
@@ -97,28 +94,11 @@ CREATE FUNCTION public.chain_step(state bytea, leaf bytea, head bytea) RETURNS b
 $$;
 CREATE AGGREGATE public.chain_fold(bytea, bytea) (SFUNC = public.chain_step, STYPE = bytea);
 
--- Which events a transaction must link: an ordinary row trigger notes each inserted seq_id in a
--- transaction-local setting. A setting changed inside a savepoint that rolls back is restored with it,
--- so the list holds exactly the transaction's surviving events, and the chaining statement below finds
--- them by primary key whatever the table's statistics (a range or "not yet chained" search would
--- depend on them, and on a fresh database scanned the whole table on every commit). The list only
--- speeds things up: every event's own firing below checks that the event got its link.
-CREATE FUNCTION public.note_event_to_chain() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('ledger.public_pending',
-        coalesce(nullif(current_setting('ledger.public_pending', true), '') || ',', '') || NEW.seq_id, true);
-    RETURN NULL;
-END
-$$;
-
--- AFTER triggers fire in name order: "a_" notes the event before "chain" may link it.
-CREATE TRIGGER mt_events_a_note_pending AFTER INSERT ON public.mt_events
-    FOR EACH ROW EXECUTE FUNCTION public.note_event_to_chain();
-
--- A deferred constraint trigger: it fires at commit, once per event. The first firing links every event
--- the transaction noted (and its own), in seq_id order, in one statement; the others find their event
--- linked with one index probe and return. A session that rewrites or resets the noted list only makes
--- its own firings link their events one by one: no event commits without its link. The chain's lock is
+-- A deferred constraint trigger: it fires at commit, once per event, in the order the events were inserted
+-- (a savepoint rolled back takes its events' firings with it). The first firing finds its event unlinked and
+-- links every event of the transaction — the visible, unlinked events from its own seq_id up to the last one
+-- drawn — in one statement; the other firings find their event linked with one index probe and return. An
+-- event inserted after an early SET CONSTRAINTS … IMMEDIATE is linked by its own firing. The chain's lock is
 -- held from the linking statement to the commit only, however long the transaction ran before.
 CREATE FUNCTION public.chain_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -129,12 +109,13 @@ BEGIN
 END
 $$;
 
--- Links the noted events and the given one. Runs as the owner (only it may write the chain); generic plans,
--- since custom ones were planned again on every commit.
-CREATE FUNCTION public.link_events(event_seq_id bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+-- Links the unlinked events visible from first_seq_id on. Runs as the owner (only it may write the chain),
+-- with generic plans: custom ones planned the canonical form's large expression again on every commit, and
+-- the bounds are variables so the generic plan is an index range scan whatever the table's statistics.
+CREATE FUNCTION public.link_events(first_seq_id bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
     SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    pending bigint[];
+    last_seq_id bigint;
     head_position bigint := 0;
     head_hash bytea := '\x0000000000000000000000000000000000000000000000000000000000000000';
     head_at timestamptz;
@@ -144,9 +125,10 @@ BEGIN
         RAISE EXCEPTION 'events are appended in READ COMMITTED transactions only (this one is %): the chain''s head must be read after its lock is taken',
             current_setting('transaction_isolation') USING ERRCODE = 'LE012';
     END IF;
-    pending := array_append(coalesce(string_to_array(nullif(current_setting('ledger.public_pending', true), ''), ',')::bigint[], '{}'), event_seq_id);
     -- One lock per schema: hashtext('public.event_chain').
     PERFORM pg_advisory_xact_lock(hashtext('public.event_chain'));
+    -- Every event of this transaction was drawn by now; events other transactions drew later are not visible.
+    last_seq_id := greatest(first_seq_id, pg_sequence_last_value('public.mt_events_sequence'));
     SELECT c.position, c.hash, c.chained_at INTO head_position, head_hash, head_at
         FROM public.event_chain c ORDER BY c.position DESC LIMIT 1;
     IF NOT FOUND THEN
@@ -161,7 +143,7 @@ BEGIN
                row_number() OVER w AS n,
                public.chain_fold(public.event_leaf(e), head_hash) OVER w AS hash
         FROM public.mt_events e
-        WHERE e.seq_id = ANY (pending)
+        WHERE e.seq_id BETWEEN first_seq_id AND last_seq_id
           AND NOT EXISTS (SELECT 1 FROM public.event_chain c WHERE c.seq_id = e.seq_id)
         WINDOW w AS (ORDER BY e.seq_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     )
@@ -169,7 +151,6 @@ BEGIN
     SELECT head_position + l.n, l.seq_id, 1, coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
     FROM linked l;
     PERFORM set_config('ledger.public_chaining', 'off', true);
-    PERFORM set_config('ledger.public_pending', '', true);
 END
 $$;
 

@@ -68,7 +68,7 @@ public sealed class SchemaDriftTests : IAsyncLifetime
     {
         var triggers = await RowsAsync(
             "SELECT tgname || ':' || tgdeferrable || ':' || tginitdeferred FROM pg_trigger WHERE tgrelid = 'mt_events'::regclass AND NOT tgisinternal ORDER BY tgname");
-        triggers.ShouldBe(["mt_events_a_note_pending:false:false", "mt_events_append_only:false:false", "mt_events_chain:true:true", "mt_events_no_tombstones:false:false", "mt_events_no_truncate:false:false"]);
+        triggers.ShouldBe(["mt_events_append_only:false:false", "mt_events_chain:true:true", "mt_events_no_tombstones:false:false", "mt_events_no_truncate:false:false"]);
         (await RowsAsync("SELECT tgname FROM pg_trigger WHERE tgrelid = 'event_chain'::regclass AND NOT tgisinternal ORDER BY tgname"))
             .ShouldBe(["event_chain_append_only", "event_chain_no_truncate", "event_chain_only_by_trigger"]);
         // Only the linking function runs as the owner, and only it may write the chain.
