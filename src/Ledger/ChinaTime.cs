@@ -2,7 +2,7 @@ using NodaTime;
 
 namespace Ledger;
 
-/// <summary>Business dates are dates in mainland China (DESIGN §8): an approval instant becomes a date in Asia/Shanghai.</summary>
+/// <summary>Business dates are dates in mainland China (docs/decisions.md): an approval instant becomes a date in Asia/Shanghai.</summary>
 public static class ChinaTime
 {
     public static DateTimeZone Zone { get; } = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];

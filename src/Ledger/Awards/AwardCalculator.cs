@@ -122,7 +122,7 @@ public static class AwardCalculator
     /// <summary>
     /// 就高不重复 between recognition awards of one policy: the new award is reduced by every recognition award this
     /// policy already determined (and did not cancel) for the enterprise. For an upgrade those are the lower tiers'
-    /// awards, so it pays the difference (DESIGN §3). We also count awards of the same or a higher rank: a later
+    /// awards, so it pays the difference (docs/decisions.md). We also count awards of the same or a higher rank: a later
     /// recognition at a tier already matched or exceeded (a parallel honour, a lower tier recognised after a higher
     /// one, a new round of the same tier) would otherwise be paid twice, which is exactly what 不重复 forbids.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Ledger.Awards;
 
 /// <summary>
 /// A recognition or passed renewal that may earn awards. <see cref="CountyCode"/> is the enterprise's county as of
-/// the fact (DESIGN §8): a later correction of the enterprise does not move it.
+/// the fact (docs/decisions.md): a later correction of the enterprise does not move it.
 /// </summary>
 public sealed record AwardTriggerFact(
     Guid DesignationId,

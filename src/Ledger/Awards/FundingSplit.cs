@@ -3,7 +3,7 @@ using Ledger.Reference;
 
 namespace Ledger.Awards;
 
-/// <summary>Splits an award over the budgets of the levels that fund it (DESIGN §8).</summary>
+/// <summary>Splits an award over the budgets of the levels that fund it (docs/decisions.md).</summary>
 public static class FundingSplit
 {
     /// <summary>

@@ -25,7 +25,7 @@ public sealed record BudgetLine(
 
     public Guid StreamId => BudgetLineKey.StreamId(Key);
 
-    /// <summary>What a new reservation may still take (DESIGN §3).</summary>
+    /// <summary>What a new reservation may still take (docs/decisions.md).</summary>
     public Money Available => Appropriated + Adjustments - Reserved - Paid + Returned + Repaid;
 
     public static BudgetLine Evolve(BudgetLine state, IBudgetEvent @event)

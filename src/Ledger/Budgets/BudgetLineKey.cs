@@ -4,7 +4,7 @@ using Ledger.Policies;
 namespace Ledger.Budgets;
 
 /// <summary>
-/// A budget line (DESIGN §8): what one division has for SRDI awards at one funding level in one fiscal year
+/// A budget line (docs/decisions.md): what one division has for SRDI awards at one funding level in one fiscal year
 /// (fiscal year = calendar year). Each line is its own stream, named by <see cref="StreamId"/>.
 /// </summary>
 public sealed record BudgetLineKey(string DivisionCode, int FiscalYear, FundingLevel Level)

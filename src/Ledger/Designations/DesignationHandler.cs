@@ -77,7 +77,7 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             List<StreamAppend> appends = [Append(current, reviewed)];
             if (reviewed.Outcome == RenewalOutcome.Passed)
             {
-                // The enterprise's county on the renewal date: where it is now (DESIGN §8 attributes each fact as of itself).
+                // The enterprise's county on the renewal date: where it is now (docs/decisions.md attributes each fact as of itself).
                 var enterprise = await EnterpriseAsync(state.EnterpriseId, ct);
                 followUps.Add(new CatchUpDesignation(state.Id));
                 appends.AddRange(await awards.DetermineAsync(AwardTriggerFact.Renewal(state, reviewed, enterprise.CountyCode), command.Actor, command.At, ct));

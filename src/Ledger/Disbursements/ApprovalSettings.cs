@@ -3,7 +3,7 @@ using Ledger.Policies;
 namespace Ledger.Disbursements;
 
 /// <summary>
-/// How many distinct approvers a disbursement needs (DESIGN §8): the AWARD's amount (not the tranche's, so splitting a
+/// How many distinct approvers a disbursement needs (docs/decisions.md): the AWARD's amount (not the tranche's, so splitting a
 /// payment cannot evade it) compared with the policy's dual-approval threshold, or <see cref="DefaultDualApprovalThreshold"/>
 /// when the policy sets none. The chain lengths are configuration: audits of such funds often ask for three signatures.
 /// </summary>

@@ -50,7 +50,7 @@ public static class AwardAccountDecider
     }
 
     /// <summary>
-    /// What the revocation of the award's designation means for the award (DESIGN §3): every open request cancelled and
+    /// What the revocation of the award's designation means for the award (docs/decisions.md): every open request cancelled and
     /// its reservation released (reason <see cref="ReleaseReason.Revoked"/>), the unpaid part of the award cancelled, and,
     /// when the revocation demands it, a clawback of everything paid. Award stream + each released reservation's line.
     /// An award already cancelled only gets what is still missing.

@@ -19,7 +19,7 @@ namespace Ledger.Disbursements;
 /// "Revoked" is read from the designation's own state (<see cref="DesignationState.Status"/>), which the caller loads by
 /// <c>account.Award.DesignationId</c>: the revocation is a fact of the designation stream, so no award event has to be
 /// written before its awards stop being payable. A designation that merely expired or failed renewal does not block
-/// payment: an award determined while it was valid was earned (DESIGN §3).
+/// payment: an award determined while it was valid was earned (docs/decisions.md).
 /// </remarks>
 public static partial class DisbursementDecider
 {

@@ -16,7 +16,7 @@ public static partial class ReferenceDataLoader
     /// <summary>Names a directory holding the three files, instead of <c>reference/</c> beside the binaries.</summary>
     public const string DirectoryVariable = "LEDGER_REFERENCE_DIR";
 
-    /// <summary>The holiday table must cover at least these years (DESIGN §8).</summary>
+    /// <summary>The holiday table must cover at least these years (docs/decisions.md).</summary>
     public const int FirstRequiredYear = 2019;
     public const int LastRequiredYear = 2026;
 
