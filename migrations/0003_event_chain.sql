@@ -35,20 +35,22 @@ CREATE TABLE public.event_chain (
     hash        bytea        NOT NULL CHECK (octet_length(hash) = 32),
     chained_at  timestamptz  NOT NULL
 );
-CREATE INDEX event_chain_chained_at ON public.event_chain (chained_at);
+-- "The position an instant ends at": the last link chained at or before it (links of one transaction share chained_at).
+CREATE INDEX event_chain_chained_at ON public.event_chain (chained_at, position);
 
 CREATE TRIGGER event_chain_append_only BEFORE UPDATE OR DELETE ON public.event_chain
     FOR EACH ROW EXECUTE FUNCTION public.refuse_change();
 CREATE TRIGGER event_chain_no_truncate BEFORE TRUNCATE ON public.event_chain
     FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_change();
 
--- Only link_events() writes links: it raises this transaction-local flag around its one INSERT.
+-- Only link_events(), run from the chain trigger, writes links: an INSERT that reaches this guard is refused
+-- unless it is nested in another trigger (the chain trigger is the only one on mt_events that inserts here).
 CREATE FUNCTION public.event_chain_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('ledger.public_chaining', true) IS DISTINCT FROM 'on' THEN
+    IF pg_trigger_depth() < 2 THEN
         RAISE EXCEPTION 'event_chain is written only by the chain trigger on mt_events' USING ERRCODE = 'LE011';
     END IF;
-    RETURN NEW;
+    RETURN NULL;
 END
 $$;
 -- Once per statement: the linking statement inserts all of a transaction's links at once.
@@ -137,7 +139,6 @@ BEGIN
     END IF;
     -- Taken under the lock, so chained_at never goes backwards along position, even if the clock does.
     head_at := greatest(clock_timestamp(), head_at);
-    PERFORM set_config('ledger.public_chaining', 'on', true);
     WITH linked AS (
         SELECT e.seq_id,
                row_number() OVER w AS n,
@@ -150,7 +151,6 @@ BEGIN
     INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)
     SELECT head_position + l.n, l.seq_id, 1, coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
     FROM linked l;
-    PERFORM set_config('ledger.public_chaining', 'off', true);
 END
 $$;
 

@@ -117,7 +117,8 @@ public sealed partial class EventStore
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(max(position), 0) FROM event_chain WHERE chained_at <= least($1, clock_timestamp())", connection, transaction);
+            "SELECT coalesce((SELECT position FROM event_chain WHERE chained_at <= least($1, clock_timestamp()) " +
+            "ORDER BY chained_at DESC, position DESC LIMIT 1), 0)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = instant.ToDateTimeUtc() });
         var position = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);

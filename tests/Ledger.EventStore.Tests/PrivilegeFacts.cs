@@ -75,14 +75,10 @@ public sealed class PrivilegeFacts(PrivilegeFacts.TwoEvents ledger) : IClassFixt
     }
 
     [Fact]
-    public async Task The_application_role_cannot_write_the_chain_even_after_raising_the_chain_triggers_flag()
+    public async Task The_application_role_cannot_insert_a_link_even_copying_the_head()
     {
         await using var connection = await Db.App.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var flag = new NpgsqlCommand("SELECT set_config('ledger.public_chaining', 'on', true)", connection, transaction))
-        {
-            await flag.ExecuteNonQueryAsync();
-        }
         await using var insert = new NpgsqlCommand(
             "INSERT INTO event_chain (position, seq_id, prev_hash, hash, chained_at) SELECT 3, 99, hash, hash, now() FROM event_chain WHERE position = 2",
             connection, transaction);
