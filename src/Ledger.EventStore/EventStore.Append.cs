@@ -14,10 +14,10 @@ public sealed partial class EventStore
         AppendAsync([append], metadata, fingerprint, cancellationToken);
 
     /// <summary>
-    /// Appends one command's events, possibly to several streams, atomically. With an idempotency key in
-    /// <paramref name="metadata"/>, a repeat with the same <paramref name="fingerprint"/> returns the first
-    /// result (<see cref="AppendResult.Replayed"/>) and appends nothing; a different fingerprint throws
-    /// <see cref="IdempotencyConflictException"/>. A stale expected version throws <see cref="ConcurrencyException"/>.
+    /// Appends one command's events, possibly to several streams, atomically, with the idempotency record of the key
+    /// in <paramref name="metadata"/>, if any: a second append under a used key appends nothing and throws
+    /// <see cref="IdempotencyRaceException"/> (callers look the key up first, <see cref="IdempotentResultAsync"/>).
+    /// A stale expected version throws <see cref="ConcurrencyException"/>.
     /// </summary>
     public async Task<AppendResult> AppendAsync(IReadOnlyList<StreamAppend> streams, EventMetadata metadata, string? fingerprint = null, CancellationToken cancellationToken = default) =>
         (await AppendBatchAsync([new CommandAppend(streams, metadata, fingerprint)], cancellationToken))[0];
