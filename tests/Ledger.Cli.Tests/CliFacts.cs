@@ -123,4 +123,32 @@ public sealed class CliFacts : IAsyncLifetime
         await using var command = new Npgsql.NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NULL AND to_regclass('mt_events') IS NULL", connection);
         ((bool)(await command.ExecuteScalarAsync())!).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Schema_export_writes_the_DDL_Marten_and_Wolverine_expect_and_it_matches_the_migrations()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"ledger-schema-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, _) = await RunAsync("schema-export", "--out", folder, "--db", _connection);
+
+            code.ShouldBe(ExitCodes.Ok);
+            output.ShouldContain("marten.sql");
+            var marten = await File.ReadAllTextAsync(Path.Combine(folder, "marten.sql"));
+            var wolverine = await File.ReadAllTextAsync(Path.Combine(folder, "wolverine.sql"));
+            marten.ShouldContain("CREATE TABLE IF NOT EXISTS public.mt_events");
+            wolverine.ShouldContain("wolverine_incoming_envelopes");
+            // Today's configuration is what the shipped migrations hold.
+            var shipped = string.Concat(Ledger.EventStore.Migrations.Migration.Embedded().Select(m => m.Sql));
+            shipped.ShouldContain(marten.Trim());
+            shipped.ShouldContain(wolverine.Trim());
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
 }
