@@ -101,9 +101,20 @@ public sealed partial class EventStore
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception e) when (Translate(e, pending) is { } translated)
+        catch (Exception e)
         {
-            throw translated;
+            // A retry may run in the same session (Wolverine keeps one per message): nothing of this attempt may go with it.
+            session.EjectAllPendingChanges();
+            var translated = Translate(e, pending);
+            if (e is EventStreamUnexpectedMaxEventIdException)
+            {
+                translated = await StreamThatMovedAsync(session.DocumentStore, pending, e, cancellationToken) ?? translated;
+            }
+            if (translated is not null)
+            {
+                throw translated;
+            }
+            throw;
         }
     }
 
@@ -127,6 +138,32 @@ public sealed partial class EventStore
         }
         var streams = JsonSerializer.Deserialize<List<StreamPosition>>(reader.GetString(1), LedgerJson.Options) ?? [];
         return new AppendResult(streams, Replayed: true);
+    }
+
+    /// <summary>
+    /// Which of the command's streams moved since it read them. Marten attributes a version mismatch raised inside a
+    /// batch to the batch's first append, not necessarily the stream that failed, so the database is asked: a
+    /// command's own stream that moved goes back to the caller; if only streams it read to decide moved, it may retry.
+    /// </summary>
+    private static async Task<ConcurrencyException?> StreamThatMovedAsync(IDocumentStore store, IReadOnlyList<PendingAppend> pending, Exception e, CancellationToken cancellationToken)
+    {
+        var moved = new List<Guid>();
+        await using var query = store.QuerySession();
+        foreach (var append in pending.SelectMany(p => p.Appends).Where(a => a.ExpectedVersion > 0))
+        {
+            if (((await query.Events.FetchStreamStateAsync(append.StreamId, cancellationToken))?.Version ?? 0) != append.ExpectedVersion)
+            {
+                moved.Add(append.StreamId);
+            }
+        }
+        if (moved.Count == 0)
+        {
+            return null;
+        }
+        var own = moved.Where(id => !pending.Any(p => p.RetriesOnConflict(id))).ToList();
+        return own.Count > 0
+            ? new ConcurrencyException(own[0], streamExisted: false, retryable: false, e)
+            : new ConcurrencyException(moved[0], streamExisted: false, retryable: true, e);
     }
 
     private static Exception? Translate(Exception e, IReadOnlyList<PendingAppend> pending)
@@ -192,6 +229,8 @@ public sealed class PendingAppend
 
     internal IEnumerable<Guid> AnyVersionStreams =>
         _actions.Where(a => a.Append.ExpectedVersion == ExpectedVersion.Any && a.Append.RetryOnConflict).Select(a => a.Append.StreamId);
+
+    internal IEnumerable<StreamAppend> Appends => _actions.Select(a => a.Append);
 
     internal bool RetriesOnConflict(Guid streamId) => _actions.Any(a => a.Append.StreamId == streamId && a.Append.RetryOnConflict);
 

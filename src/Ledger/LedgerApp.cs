@@ -156,7 +156,10 @@ public sealed class LedgerApp : IAsyncDisposable
         options.Policies.UseDurableLocalQueues();
         // A conflict on a stream the command read but did not aim at (a busy budget line, a stack stream, an award a
         // concurrent catch-up created) is decided again on fresh state; one on its own stream goes back to the caller.
-        options.OnException<ConcurrencyException>(e => e.Retryable).RetryTimes(5);
+        // Each round of a retry lets at least one of the racers commit, so eight rounds settle eight racers on one line.
+        options.OnException<ConcurrencyException>(e => e.Retryable).RetryWithCooldown(
+            TimeSpan.Zero, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20),
+            TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(80), TimeSpan.FromMilliseconds(160), TimeSpan.FromMilliseconds(320));
         ledger.ConfigureWolverine?.Invoke(options);
     }
 

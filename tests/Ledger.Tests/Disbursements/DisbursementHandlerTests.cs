@@ -44,7 +44,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     private Task PayAsync(Guid award, Guid disbursement, string voucher) =>
         App.SendAsync(new RecordDisbursementPayment(award, disbursement, voucher, new LocalDate(2024, 2, 28), "clerk-li", Now), As("clerk-li"));
 
-    private async Task<long> HeadAsync() => (await App.Store.HeadAsync()).Seq;
+    private async Task<long> HeadAsync() => (await App.Store.HeadAsync()).Position;
 
     private async Task<object?> ScalarAsync(string sql, params object[] parameters)
     {
@@ -169,6 +169,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         var outcomes = await RaceAsync(50, i => ApproveAsync(award, disbursement, $"approver-{i}"));
 
         outcomes.Count(o => o == "ok").ShouldBe(1);
+        outcomes.ShouldContain("conflict", "no approval overlapped another: the race was not exercised");
         (await App.Budgets.LoadAsync(XishanCounty2024)).State.Reserved.ShouldBe(Money.Of(200_000m));
         (await App.Awards.LoadAsync(award)).State.Find(disbursement)!.Approvals.Count.ShouldBe(1);
     }
@@ -184,6 +185,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         var outcomes = await RaceAsync(50, i => PayAsync(award, disbursement, $"V-{i:D4}"));
 
         outcomes.Count(o => o == "ok").ShouldBe(1);
+        outcomes.ShouldContain("conflict", "no payment overlapped another: the race was not exercised");
         (await App.Awards.LoadAsync(award)).State.PaidNetTotal.ShouldBe(Money.Of(200_000m));
         (await App.Budgets.LoadAsync(XishanCounty2024)).State.Paid.ShouldBe(Money.Of(200_000m));
         (await ScalarAsync("SELECT count(*) FROM vouchers")).ShouldBe(1L);
@@ -201,6 +203,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         committed.ShouldBeLessThanOrEqualTo(Money.Of(300_000m));
         committed.ShouldBe(Money.Of(40_000m * outcomes.Count(o => o == "ok")));
         outcomes.ShouldContain("ok");
+        outcomes.ShouldContain("conflict", "no request overlapped another: the race was not exercised");
         outcomes.ShouldAllBe(o => o == "ok" || o == "conflict" || o == "refused");
     }
 
@@ -215,12 +218,50 @@ public sealed class DisbursementHandlerTests : LedgerFixture
             awards.Add((award, await RequestAsync(award, 300_000m)));
         }
 
+        var drawnBefore = await RolledBackDrawsAsync();
+
         var outcomes = await RaceAsync(awards.Count, i => ApproveAsync(awards[i].Award, awards[i].Disbursement));
 
+        // A loser appended to its award, then conflicted on the line and rolled back (the retry decided again):
+        // the event sequence numbers it drew stay drawn.
+        (await RolledBackDrawsAsync()).ShouldBeGreaterThan(drawnBefore, "no approval conflicted on the line: the race was not exercised");
+        // The line is not the stream an approval aims at: its conflicts are decided again, never handed to the caller.
+        outcomes.ShouldAllBe(o => o == "ok" || o == "refused");
         var line = (await App.Budgets.LoadAsync(XishanCounty2024)).State;
         line.Available.ShouldBeGreaterThanOrEqualTo(Money.Zero);
         line.Reserved.ShouldBe(Money.Of(300_000m * outcomes.Count(o => o == "ok")));
         outcomes.Count(o => o == "ok").ShouldBeLessThanOrEqualTo(3);
+    }
+
+    [Fact]
+    public async Task Two_payments_on_different_awards_racing_with_one_voucher_pay_once_and_the_other_is_told_which()
+    {
+        await AppropriateAsync(1_000_000m);
+        var refusals = 0;
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var first = await XishanAwardAsync();
+            var second = await XishanAwardAsync();
+            var (a, b) = (await RequestAsync(first, 50_000m), await RequestAsync(second, 50_000m));
+            await ApproveAsync(first, a);
+            await ApproveAsync(second, b);
+            var voucher = $"锡财国库〔2024〕{trial:D4}";
+
+            var outcomes = await RaceAsync(2, i => i == 0 ? PayAsync(first, a, voucher) : PayAsync(second, b, voucher));
+
+            outcomes.Count(o => o == "ok").ShouldBe(1, $"trial {trial}");
+            outcomes.Count(o => o == "refused").ShouldBe(1, $"trial {trial}: the other is a rule violation, never a raw database error");
+            (await ScalarAsync("SELECT count(*) FROM vouchers WHERE voucher_number = $1", voucher)).ShouldBe(1L);
+            refusals++;
+        }
+        refusals.ShouldBe(5);
+    }
+
+    private async Task<long> RolledBackDrawsAsync()
+    {
+        await using var command = Database.Owner.CreateCommand(
+            "SELECT coalesce(pg_sequence_last_value('mt_events_sequence'), 0) - (SELECT count(*) FROM mt_events)");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>
