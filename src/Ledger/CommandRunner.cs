@@ -47,8 +47,7 @@ public sealed class CommandRunner(EventStore.EventStore store)
         {
             // Two first uses of one key ran at once and the other committed first — before this one's commit, or even
             // before it decided (then the decider refuses what the winner did). Answer with the winner's result (or, for
-            // a different command under the key, the typed refusal); nothing of this attempt is saved.
-            context.Session?.EjectAllPendingChanges();
+            // a different command under the key, the typed refusal); a failed save left nothing pending.
             if (await store.IdempotentResultAsync(raced, fingerprint!, cancellationToken) is { } winner)
             {
                 return winner;

@@ -114,8 +114,7 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton(reference);
         builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSingleton(options.Approvals);
-        builder.Services.AddSingleton(services => new EventStore.EventStore(
-            services.GetRequiredService<IDocumentStore>(), database.App, EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly)));
+        builder.Services.AddSingleton(services => new EventStore.EventStore(services.GetRequiredService<IDocumentStore>(), database.App, EventTypes));
         builder.Services.AddSingleton<CommandRunner>();
         builder.Services.AddSingleton<EnterpriseHandler>();
         builder.Services.AddSingleton<AwardHandler>();
@@ -131,10 +130,13 @@ public sealed class LedgerApp : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>The ledger's event types by stable name, found once per process.</summary>
+    public static EventTypeRegistry EventTypes { get; } = EventTypeRegistry.FromAssemblies(typeof(LedgerApp).Assembly);
+
     /// <summary>Marten configured for the ledger: its events, and the inline projections handlers decide on.</summary>
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
     {
-        LedgerStoreOptions.Configure(options, dataSource, typeof(LedgerApp).Assembly);
+        LedgerStoreOptions.Configure(options, dataSource, EventTypes);
         options.Projections.Add(new DesignationProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new PolicyProjection(), ProjectionLifecycle.Inline);
         options.Projections.Add(new AwardProjection(), ProjectionLifecycle.Inline);

@@ -15,13 +15,22 @@ internal static partial class Sql
     /// </summary>
     public static void Queue(IDocumentOperations operations, string sql, params object?[] parameters)
     {
-        var values = new List<object>();
+        var (positional, order) = Positional.GetOrAdd(sql, ToPositional);
+        operations.QueueSqlCommand(positional, [.. order.Select(i => parameters[i] ?? DBNull.Value)]);
+    }
+
+    // The projections' statements are constants: each is converted once per process, not once per event.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Sql, int[] Order)> Positional = new();
+
+    private static (string, int[]) ToPositional(string sql)
+    {
+        var order = new List<int>();
         var positional = Parameter().Replace(sql, m =>
         {
-            values.Add(parameters[int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) - 1] ?? DBNull.Value);
+            order.Add(int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) - 1);
             return "?";
         });
-        operations.QueueSqlCommand(positional, [.. values]);
+        return (positional, [.. order]);
     }
 
     /// <summary>The first column of every row, as ids (the index queries handlers run to find streams).</summary>

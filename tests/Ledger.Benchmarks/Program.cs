@@ -172,7 +172,7 @@ async Task<int> AppendBenchmarkAsync(EmbeddedPostgres server, CancellationToken 
     var plainStore = TestStores.Create(plainDb, assembly);
     var richMarten = DocumentStore.For(options =>
     {
-        LedgerStoreOptions.Configure(options, plainDb.App, assembly);
+        LedgerStoreOptions.Configure(options, plainDb.App, EventTypeRegistry.FromAssemblies(assembly));
         options.Events.AppendMode = EventAppendMode.Rich;
     });
     var richStore = new Ledger.EventStore.EventStore(richMarten, plainDb.App, types);

@@ -50,7 +50,7 @@ public sealed class RollbackFacts : TestLedger
     {
         var existing = await AppendNewStreamAsync();
         var fresh = Guid.NewGuid();
-        var marten = DocumentStore.For(options => LedgerStoreOptions.Configure(options, Db.App, typeof(SampleRecorded).Assembly));
+        var marten = DocumentStore.For(options => LedgerStoreOptions.Configure(options, Db.App, Samples.Types));
         var store = new EventStore(marten, Db.App, Samples.Types);
 
         // The fresh stream's events draw seq_ids, then the existing stream refuses: Marten fills such gaps with
@@ -75,7 +75,7 @@ public sealed class RollbackFacts : TestLedger
         Exception error;
         using (var failingMarten = DocumentStore.For(options =>
         {
-            LedgerStoreOptions.Configure(options, Db.App, typeof(SampleRecorded).Assembly);
+            LedgerStoreOptions.Configure(options, Db.App, Samples.Types);
             options.Projections.Add(new FailingProjection(), ProjectionLifecycle.Inline);
         }))
         {

@@ -11,7 +11,8 @@ public static class TestStores
     /// <summary>An event store over <paramref name="database"/>'s application role.</summary>
     public static EventStore.EventStore Create(LedgerDatabase database, params Assembly[] eventAssemblies)
     {
-        var marten = DocumentStore.For(options => LedgerStoreOptions.Configure(options, database.App, eventAssemblies));
-        return new EventStore.EventStore(marten, database.App, EventTypeRegistry.FromAssemblies(eventAssemblies));
+        var events = EventTypeRegistry.FromAssemblies(eventAssemblies);
+        var marten = DocumentStore.For(options => LedgerStoreOptions.Configure(options, database.App, events));
+        return new EventStore.EventStore(marten, database.App, events);
     }
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using JasperFx;
 using JasperFx.Events;
 using Ledger.EventStore.Serialization;
@@ -21,8 +20,8 @@ public static class LedgerStoreOptions
     /// <summary>Configures <paramref name="options"/> for the ledger.</summary>
     /// <param name="options">Marten's options.</param>
     /// <param name="dataSource">Where sessions connect (the application role).</param>
-    /// <param name="eventAssemblies">Assemblies whose <see cref="EventTypeAttribute"/> classes are events.</param>
-    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, params Assembly[] eventAssemblies)
+    /// <param name="events">The event types and their stable names (built once, shared with the store's readers).</param>
+    public static void Configure(StoreOptions options, NpgsqlDataSource dataSource, EventTypeRegistry events)
     {
         options.Connection(dataSource);
         options.DatabaseSchemaName = Schema;
@@ -36,17 +35,11 @@ public static class LedgerStoreOptions
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.MetadataConfig.UserNameEnabled = true;
         options.UseSystemTextJsonForSerialization(LedgerJson.CreateMutable(), EnumStorage.AsString, Casing.CamelCase);
-        foreach (var (type, name) in EventTypes(eventAssemblies))
+        foreach (var name in events.Names)
         {
+            var type = events.TypeOf(name);
             options.Events.AddEventType(type);
             options.Events.MapEventType(type, name);
         }
-    }
-
-    /// <summary>Every event type in the assemblies with its stable name.</summary>
-    public static IEnumerable<(Type Type, string Name)> EventTypes(params Assembly[] assemblies)
-    {
-        var registry = EventTypeRegistry.FromAssemblies(assemblies);
-        return registry.Names.Select(n => (registry.TypeOf(n), n));
     }
 }
