@@ -54,7 +54,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
     public Task CatchUpAsync(CatchUpDesignation message, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, message, async ct =>
         {
-            var county = (string?)null;
+            string? county;
             await using (var command = Store.DataSource.CreateCommand("SELECT county_code FROM award_triggers WHERE designation_id = $1 LIMIT 1"))
             {
                 command.Parameters.Add(new NpgsqlParameter { Value = message.DesignationId });
@@ -95,7 +95,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
             }
         }
         var stacks = await StackVersionsAsync(policy.Id, [.. facts.Select(f => f.EnterpriseId).Distinct()], cancellationToken);
-        var existing = designationId is { } designation
+        var existing = designationId is not null
             ? await AwardsAsync("policy_id = $1 AND enterprise_id = ANY($2)", cancellationToken, policy.Id, facts.Select(f => f.EnterpriseId).Distinct().ToArray())
             : await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
         var awards = AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at);
