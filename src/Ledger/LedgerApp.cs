@@ -10,6 +10,8 @@ using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.EventStore.Marten;
 using Ledger.Policies;
+using Ledger.PublishedFigures;
+using Ledger.ReadModels;
 using Ledger.Reference;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +41,9 @@ public sealed record LedgerAppOptions
     /// start, only for the staleness test and for <c>codegen write</c>, which need the runtime compiler.
     /// </summary>
     public TypeLoadMode TypeLoadMode { get; init; } = TypeLoadMode.Static;
+
+    /// <summary>The measures published figures may name; null: measures.csv beside the other reference files.</summary>
+    public PublishedMeasures? Measures { get; init; }
 
     /// <summary>Extra Wolverine configuration (the codegen test adds the runtime compiler).</summary>
     public Action<WolverineOptions>? ConfigureWolverine { get; init; }
@@ -71,6 +76,8 @@ public sealed class LedgerApp : IAsyncDisposable
         Budgets = services.GetRequiredService<BudgetHandler>();
         Disbursements = services.GetRequiredService<DisbursementHandler>();
         Clawbacks = services.GetRequiredService<ClawbackHandler>();
+        Figures = services.GetRequiredService<PublishedFigureHandler>();
+        Reports = services.GetRequiredService<Reports.ReportReader>();
     }
 
     /// <summary>The host: Marten, Wolverine and the ledger's services.</summary>
@@ -96,6 +103,11 @@ public sealed class LedgerApp : IAsyncDisposable
     public DisbursementHandler Disbursements { get; }
 
     public ClawbackHandler Clawbacks { get; }
+
+    public PublishedFigureHandler Figures { get; }
+
+    /// <summary>Totals, histories, budget execution and reconciliations, now or as of an instant.</summary>
+    public Reports.ReportReader Reports { get; }
 
     /// <summary>Builds and starts the host over an opened (migrated) database.</summary>
     public static async Task<LedgerApp> StartAsync(LedgerDatabase database, ReferenceData reference, LedgerAppOptions? options = null, CancellationToken cancellationToken = default)
@@ -123,6 +135,9 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton<BudgetHandler>();
         builder.Services.AddSingleton<DisbursementHandler>();
         builder.Services.AddSingleton<ClawbackHandler>();
+        builder.Services.AddSingleton(options.Measures ?? PublishedMeasures.LoadDefault(reference));
+        builder.Services.AddSingleton<PublishedFigureHandler>();
+        builder.Services.AddSingleton<Reports.ReportReader>();
         builder.Services.AddMarten(marten => Configure(marten, database.App))
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);
@@ -137,10 +152,7 @@ public sealed class LedgerApp : IAsyncDisposable
     public static void Configure(StoreOptions options, NpgsqlDataSource dataSource)
     {
         LedgerStoreOptions.Configure(options, dataSource, EventTypes);
-        options.Projections.Add(new DesignationProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new PolicyProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new AwardProjection(), ProjectionLifecycle.Inline);
-        options.Projections.Add(new DisbursementProjection(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new InlineReadModels(ReadProjections.All), ProjectionLifecycle.Inline);
     }
 
     /// <summary>Wolverine configured for the ledger.</summary>

@@ -30,6 +30,8 @@ public static class LedgerStoreOptions
         options.Events.StreamIdentity = StreamIdentity.AsGuid;
         // Quick: one round trip per stream through mt_quick_append_events; README's benchmark compares it with Rich.
         options.Events.AppendMode = EventAppendMode.Quick;
+        // Read rows (histories, money movements) name the event that proves them; the chain position is joined in by event id.
+        options.Events.EnableUniqueIndexOnEventId = true;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;

@@ -45,9 +45,13 @@ public static class AwardDecider
     }
 
     /// <summary>Cancels what is not paid yet. A fully paid award can still be cancelled (nothing left to pay; it stops counting for stacking).</summary>
-    public static AwardCancelled Decide(CancelAward command, AwardState state, Money paid)
+    /// <param name="paidNet">What each funding level has paid on the award and the bank did not return.</param>
+    public static AwardCancelled Decide(CancelAward command, AwardState state, Func<FundingLevel, Money> paidNet)
     {
         Determined(state, "cancel it");
+        ArgumentNullException.ThrowIfNull(paidNet);
+        var unpaid = state.Funding.Select(f => f with { Amount = f.Amount - paidNet(f.Level) }).ToList();
+        var paid = state.Funding.Aggregate(Money.Zero, (sum, f) => sum + paidNet(f.Level));
         ArgumentOutOfRangeException.ThrowIfLessThan(paid, Money.Zero);
         var reason = Require.Text(command.Reason, "award.field-required", "reason");
         var actor = Require.Text(command.Actor, "award.field-required", "actor");
@@ -57,7 +61,7 @@ public static class AwardDecider
                 "award.paid-exceeds-amount",
                 $"paid: {paid} is more than award {state.Id} itself ({state.Amount}); the disbursements need correcting before the award can be cancelled.");
         }
-        return new AwardCancelled(state.Id, reason, paid, state.Amount - paid, actor, command.At);
+        return new AwardCancelled(state.Id, reason, paid, state.Amount - paid, unpaid, actor, command.At);
     }
 
     public static AwardState Evolve(AwardState state, IAwardEvent @event)

@@ -47,7 +47,8 @@ public sealed record AwardRedetermined(
 
 /// <summary>
 /// The unpaid part (<see cref="CancelledAmount"/>) will never be paid. What was paid stays paid; getting it back is a
-/// clawback, not a cancellation.
+/// clawback, not a cancellation. <see cref="Cancelled"/> is the unpaid part per funding level (each share less what
+/// that level paid and the bank did not return), so the determined totals by funding source reverse exactly.
 /// </summary>
 [EventType("award-cancelled")]
 public sealed record AwardCancelled(
@@ -55,6 +56,7 @@ public sealed record AwardCancelled(
     string Reason,
     Money PaidAmount,
     Money CancelledAmount,
+    IReadOnlyList<FundingAmount> Cancelled,
     string Actor,
     Instant CancelledAt) : IAwardEvent;
 

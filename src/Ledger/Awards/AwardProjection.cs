@@ -1,31 +1,28 @@
-using JasperFx.Events;
-using Marten;
-using Marten.Events.Projections;
+using Ledger.ReadModels;
 
 namespace Ledger.Awards;
 
 /// <summary>Keeps <c>awards</c>: every award with its current amount and status, by policy, designation and enterprise.</summary>
-public sealed partial class AwardProjection : EventProjection
+public sealed class AwardProjection : IReadProjection
 {
-    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent stored, CancellationToken cancellation)
+    public IReadOnlyList<ReadTable> Tables { get; } = [ReadTables.Awards];
+
+    public void Project(ProjectedEvent @event, IReadModelWriter writer)
     {
-        switch (stored.Data)
+        switch (@event.Data)
         {
             case AwardDetermined e:
-                Sql.Queue(operations,
-                    "INSERT INTO awards (award_id, enterprise_id, designation_id, policy_id, policy_version, county_code, tier, trigger, " +
-                    "trigger_date, determination_date, amount, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                writer.Insert(ReadTables.Awards,
                     e.AwardId, e.EnterpriseId, e.DesignationId, e.PolicyId, e.PolicyVersion, e.CountyCode, e.Rule.Tier,
                     StoredName.Of(e.Rule.Trigger), Sql.Date(e.TriggerDate), Sql.Date(e.DeterminationDate), e.Amount.Yuan,
-                    StoredName.Of(AwardStatus.Determined));
+                    StoredName.Of(AwardStatus.Determined), new Lookup(ReadTables.Policies, e.PolicyId, "issuer_code"));
                 break;
             case AwardRedetermined e:
-                Sql.Queue(operations, "UPDATE awards SET amount = $2 WHERE award_id = $1", e.AwardId, e.NewAmount.Yuan);
+                writer.Update(ReadTables.Awards, [e.AwardId], new Assignment("amount", e.NewAmount.Yuan));
                 break;
             case AwardCancelled e:
-                Sql.Queue(operations, "UPDATE awards SET status = $2 WHERE award_id = $1", e.AwardId, StoredName.Of(AwardStatus.Cancelled));
+                writer.Update(ReadTables.Awards, [e.AwardId], new Assignment("status", StoredName.Of(AwardStatus.Cancelled)));
                 break;
         }
-        return ValueTask.CompletedTask;
     }
 }

@@ -21,7 +21,7 @@ public static class AwardAccountDecider
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(account);
-        var cancelled = AwardDecider.Decide(command, account.Award, account.PaidNetTotal);
+        var cancelled = AwardDecider.Decide(command, account.Award, account.PaidNet);
         return DisbursementDecider.CancelOpen(account, command.Reason, ReleaseReason.Cancelled, command.Actor, command.At)
             .And(Decision.Of(cancelled));
     }
@@ -72,7 +72,7 @@ public static class AwardAccountDecider
         var decision = DisbursementDecider.CancelOpen(account, reason, ReleaseReason.Revoked, actor, at);
         if (account.Award.Status == AwardStatus.Determined)
         {
-            decision = decision.And(Decision.Of(AwardDecider.Decide(new CancelAward(account.Award.Id, reason, actor, at), account.Award, account.PaidNetTotal)));
+            decision = decision.And(Decision.Of(AwardDecider.Decide(new CancelAward(account.Award.Id, reason, actor, at), account.Award, account.PaidNet)));
         }
         if (revoked.ClawbackDemanded)
         {

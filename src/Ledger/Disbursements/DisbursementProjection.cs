@@ -1,47 +1,48 @@
-using JasperFx.Events;
 using Ledger.Budgets;
-using Marten;
-using Marten.Events.Projections;
+using Ledger.ReadModels;
 
 namespace Ledger.Disbursements;
 
 /// <summary>Keeps <c>disbursements</c> (status per request) and <c>vouchers</c> (one row per treasury voucher: the database refuses a second use).</summary>
-public sealed partial class DisbursementProjection : EventProjection
+public sealed class DisbursementProjection : IReadProjection
 {
-    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent stored, CancellationToken cancellation)
+    private static readonly ReadTable Disbursements = ReadTables.Disbursements;
+
+    public IReadOnlyList<ReadTable> Tables { get; } = [ReadTables.Disbursements, ReadTables.Vouchers];
+
+    public void Project(ProjectedEvent @event, IReadModelWriter writer)
     {
-        switch (stored.Data)
+        switch (@event.Data)
         {
             case DisbursementRequested e:
-                Sql.Queue(operations,
-                    "INSERT INTO disbursements (disbursement_id, award_id, enterprise_id, county_code, level, division_code, planned_year, amount, status) " +
-                    "SELECT $1, $2, $3, a.county_code, $4, $5, $6, $7, 'requested' FROM awards a WHERE a.award_id = $2",
-                    e.DisbursementId, e.AwardId, e.EnterpriseId, BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan);
+                writer.Insert(Disbursements,
+                    e.DisbursementId, e.AwardId, e.EnterpriseId, new Lookup(ReadTables.Awards, e.AwardId, "county_code"),
+                    BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan, "requested", 0, null, null);
                 break;
             case DisbursementApproved e:
-                Sql.Queue(operations,
-                    "UPDATE disbursements SET approvals = approvals + 1, status = CASE WHEN $2 THEN 'approved' ELSE status END WHERE disbursement_id = $1",
-                    e.DisbursementId, e.Final);
+                writer.Increment(Disbursements, [e.DisbursementId], new Delta("approvals", 1));
+                if (e.Final)
+                {
+                    SetStatus(writer, e.DisbursementId, "approved");
+                }
                 break;
             case DisbursementRejected e:
-                SetStatus(operations, e.DisbursementId, "rejected");
+                SetStatus(writer, e.DisbursementId, "rejected");
                 break;
             case DisbursementCancelled e:
-                SetStatus(operations, e.DisbursementId, "cancelled");
+                SetStatus(writer, e.DisbursementId, "cancelled");
                 break;
             case DisbursementPaid e:
-                Sql.Queue(operations, "INSERT INTO vouchers (voucher_number, award_id, disbursement_id) VALUES ($1, $2, $3)",
-                    e.VoucherNumber, e.AwardId, e.DisbursementId);
-                Sql.Queue(operations, "UPDATE disbursements SET status = 'paid', voucher_number = $2, value_date = $3 WHERE disbursement_id = $1",
-                    e.DisbursementId, e.VoucherNumber, Sql.Date(e.ValueDate));
+                writer.Insert(ReadTables.Vouchers, e.VoucherNumber, e.AwardId, e.DisbursementId);
+                writer.Update(Disbursements, [e.DisbursementId],
+                    new("status", "paid"), new("voucher_number", e.VoucherNumber), new("value_date", Sql.Date(e.ValueDate)));
                 break;
             case DisbursementReturned e:
-                SetStatus(operations, e.DisbursementId, "returned");
+                SetStatus(writer, e.DisbursementId, "returned");
                 break;
         }
-        return ValueTask.CompletedTask;
     }
 
-    private static void SetStatus(IDocumentOperations operations, Guid disbursementId, string status) =>
-        Sql.Queue(operations, "UPDATE disbursements SET status = $2 WHERE disbursement_id = $1", disbursementId, status);
+    private static void SetStatus(IReadModelWriter writer, Guid disbursementId, string status) =>
+        writer.Update(Disbursements, [disbursementId], new Assignment("status", status));
 }

@@ -1,27 +1,25 @@
-using JasperFx.Events;
-using Marten;
-using Marten.Events.Projections;
+using Ledger.ReadModels;
 
 namespace Ledger.Policies;
 
 /// <summary>Keeps <c>policies</c>: which policies an issuer has, so a recognition finds the ones that may cover it.</summary>
-public sealed partial class PolicyProjection : EventProjection
+public sealed class PolicyProjection : IReadProjection
 {
-    public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent stored, CancellationToken cancellation)
+    public IReadOnlyList<ReadTable> Tables { get; } = [ReadTables.Policies];
+
+    public void Project(ProjectedEvent @event, IReadModelWriter writer)
     {
-        switch (stored.Data)
+        switch (@event.Data)
         {
             case AwardPolicyIssued e:
-                Sql.Queue(operations, "INSERT INTO policies (policy_id, issuer_code, title, document_number, version) VALUES ($1, $2, $3, $4, 1)",
-                    e.PolicyId, e.IssuerCode, e.Terms.Title, e.Terms.DocumentNumber);
+                writer.Insert(ReadTables.Policies, e.PolicyId, e.IssuerCode, e.Terms.Title, e.Terms.DocumentNumber, 1, null);
                 break;
             case AwardPolicyAmended e:
-                Sql.Queue(operations, "UPDATE policies SET title = $2, version = $3 WHERE policy_id = $1", e.PolicyId, e.Terms.Title, e.Version);
+                writer.Update(ReadTables.Policies, [e.PolicyId], new("title", e.Terms.Title), new("version", e.Version));
                 break;
             case AwardPolicyRetired e:
-                Sql.Queue(operations, "UPDATE policies SET retired_on = $2 WHERE policy_id = $1", e.PolicyId, Sql.Date(e.RetiredOn));
+                writer.Update(ReadTables.Policies, [e.PolicyId], new Assignment("retired_on", Sql.Date(e.RetiredOn)));
                 break;
         }
-        return ValueTask.CompletedTask;
     }
 }

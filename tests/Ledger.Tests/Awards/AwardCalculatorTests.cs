@@ -159,7 +159,7 @@ public class AwardCalculatorTests
     public void Upgrade_after_the_lower_award_was_cancelled_pays_the_full_rule_amount()
     {
         var provincial = Determined(Recognition(Provincial, D(2022, 6, 1)), XishanIssued);
-        var cancelled = new AwardCancelled(provincial.AwardId, "撤销认定", Money.Zero, provincial.Amount, "clerk", At);
+        var cancelled = new AwardCancelled(provincial.AwardId, "撤销认定", Money.Zero, provincial.Amount, Unpaid.Of(provincial), "clerk", At);
         Spec.Given(XishanIssued, provincial, cancelled)
             .When(h => Determine(h, Recognition(LittleGiant, D(2023, 7, 14)), XishanPolicy))
             .ThenSingle<AwardDetermined>().Amount.ShouldBe(Money.Of(500000m));
@@ -269,7 +269,7 @@ public class AwardCalculatorTests
     {
         var fact = Recognition(Provincial, D(2022, 6, 1));
         var award = Determined(fact, XishanIssued);
-        var cancelled = new AwardCancelled(award.AwardId, "撤销认定", Money.Zero, award.Amount, "clerk", At);
+        var cancelled = new AwardCancelled(award.AwardId, "撤销认定", Money.Zero, award.Amount, Unpaid.Of(award), "clerk", At);
         Spec.Given(XishanIssued, award).When(h => Determine(h, fact, XishanPolicy)).ThenNothing();
         Spec.Given(XishanIssued, award, cancelled).When(h => Determine(h, fact, XishanPolicy)).ThenNothing();
     }

@@ -66,15 +66,16 @@ public class AwardDeciderTests
     [Fact]
     public void Cancellation_cancels_the_unpaid_part() =>
         Spec.Given(UpTo)
-            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "认定被撤销", "clerk", At), h.Award(UpTo.AwardId), paid: Money.Of(100000m)))
-            .Then(new AwardCancelled(UpTo.AwardId, "认定被撤销", Money.Of(100000m), Money.Of(200000m), "clerk", At));
+            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "认定被撤销", "clerk", At), h.Award(UpTo.AwardId), paidNet: _ => Money.Of(100000m)))
+            .Then(new AwardCancelled(UpTo.AwardId, "认定被撤销", Money.Of(100000m), Money.Of(200000m),
+                Unpaid.Of(UpTo, (UpTo.Funding.Single().Level, 100000m)), "clerk", At));
 
     [Fact]
     public void Cancelled_award_can_be_neither_cancelled_nor_redetermined()
     {
-        var cancelled = new AwardCancelled(UpTo.AwardId, "认定被撤销", Money.Zero, UpTo.Amount, "clerk", At);
+        var cancelled = new AwardCancelled(UpTo.AwardId, "认定被撤销", Money.Zero, UpTo.Amount, Unpaid.Of(UpTo), "clerk", At);
         Spec.Given(UpTo, cancelled)
-            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "again", "clerk", At), h.Award(UpTo.AwardId), Money.Zero))
+            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "again", "clerk", At), h.Award(UpTo.AwardId), _ => Money.Zero))
             .ThenFails("award.illegal-transition")
             .Message.ShouldContain("is cancelled");
         Spec.Given(UpTo, cancelled)
@@ -85,7 +86,7 @@ public class AwardDeciderTests
     [Fact]
     public void Award_never_determined_cannot_be_cancelled() =>
         Spec.Given()
-            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "x", "clerk", At), h.Award(UpTo.AwardId), Money.Zero))
+            .When(h => AwardDecider.Decide(new CancelAward(UpTo.AwardId, "x", "clerk", At), h.Award(UpTo.AwardId), _ => Money.Zero))
             .ThenFails("award.illegal-transition")
             .Message.ShouldContain("has not been determined");
 }

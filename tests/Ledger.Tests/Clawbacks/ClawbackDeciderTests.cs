@@ -82,7 +82,8 @@ public class ClawbackDeciderTests
     [Fact]
     public void Clawback_may_be_demanded_on_a_cancelled_award() =>
         Paid()
-            .And(new AwardCancelled(AwardId, "撤销", Money.Of(500000m), Money.Of(1_000_000m), "admin", Now))
+            .And(new AwardCancelled(AwardId, "撤销", Money.Of(500000m), Money.Of(1_000_000m),
+                Unpaid.Of(Award, (FundingLevel.City, 300000m), (FundingLevel.County, 200000m)), "admin", Now))
             .When(h => Demand(h, C1, FundingLevel.City, 300000m))
             .ThenSingle<ClawbackDemanded>();
 

@@ -183,7 +183,7 @@ public class ApprovalTests
     public void Cancelled_award_cannot_be_approved() =>
         Spec.Given(Basics)
             .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
-            .And(new AwardCancelled(HiddenChampionAward.AwardId, "重复认定", Money.Zero, HiddenChampionAward.Amount, "admin", Now))
+            .And(new AwardCancelled(HiddenChampionAward.AwardId, "重复认定", Money.Zero, HiddenChampionAward.Amount, Unpaid.Of(HiddenChampionAward), "admin", Now))
             .When(h => Approve(h, HiddenChampionAward, D1, ApproverWang))
             .ThenFails("disbursement.award-cancelled");
 

@@ -33,7 +33,7 @@ public class AwardAccountDeciderTests
             .Then(
                 new DisbursementCancelled(AwardId, D1, Reason, "revocation", Now),
                 new DisbursementCancelled(AwardId, D2, Reason, "revocation", Now),
-                new AwardCancelled(AwardId, Reason, Money.Of(100000m), Money.Of(400000m), "revocation", Now),
+                new AwardCancelled(AwardId, Reason, Money.Of(100000m), Money.Of(400000m), Unpaid.Of(Award, (FundingLevel.City, 100000m)), "revocation", Now),
                 new BudgetReservationReleased(BudgetLineKey.StreamId(HaiyanCounty2024), HaiyanCounty2024, D2, AwardId, Money.Of(80000m), ReleaseReason.Revoked, "revocation", Now));
 
     [Fact]
@@ -71,7 +71,7 @@ public class AwardAccountDeciderTests
             .Then(
                 new DisbursementCancelled(AwardId, D1, "重复认定", "admin", Now),
                 new DisbursementCancelled(AwardId, D2, "重复认定", "admin", Now),
-                new AwardCancelled(AwardId, "重复认定", Money.Of(100000m), Money.Of(400000m), "admin", Now),
+                new AwardCancelled(AwardId, "重复认定", Money.Of(100000m), Money.Of(400000m), Unpaid.Of(Award, (FundingLevel.City, 100000m)), "admin", Now),
                 new BudgetReservationReleased(BudgetLineKey.StreamId(HaiyanCounty2024), HaiyanCounty2024, D2, AwardId, Money.Of(80000m), ReleaseReason.Cancelled, "admin", Now));
 
     [Fact]

@@ -70,7 +70,7 @@ public class PaymentTests
     public void Cancelled_award_cannot_be_paid() =>
         Spec.Given(Basics)
             .And(ApprovedTranche(HiddenChampionAward, D1, 100000m, FundingLevel.County))
-            .And(new AwardCancelled(Award, "重复认定", Money.Zero, HiddenChampionAward.Amount, "admin", Now))
+            .And(new AwardCancelled(Award, "重复认定", Money.Zero, HiddenChampionAward.Amount, Unpaid.Of(HiddenChampionAward), "admin", Now))
             .When(h => Pay(h, HiddenChampionAward, D1, D(2024, 11, 1)))
             .ThenFails("disbursement.award-cancelled");
 
@@ -146,7 +146,7 @@ public class PaymentTests
     public void Return_is_recorded_even_after_the_award_was_cancelled() =>
         Spec.Given(Basics)
             .And(PaidTranche(HiddenChampionAward, D1, 100000m, FundingLevel.County, D(2024, 10, 20)))
-            .And(new AwardCancelled(Award, "撤销", Money.Of(100000m), Money.Of(400000m), "admin", Now), RevokedFor(HiddenChampionAward))
+            .And(new AwardCancelled(Award, "撤销", Money.Of(100000m), Money.Of(400000m), Unpaid.Of(HiddenChampionAward, (FundingLevel.County, 100000m)), "admin", Now), RevokedFor(HiddenChampionAward))
             .When(h => Return(h, HiddenChampionAward, D1, D(2024, 10, 25)))
             .Events().Count.ShouldBe(2);
 

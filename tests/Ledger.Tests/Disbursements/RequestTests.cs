@@ -97,7 +97,7 @@ public class RequestTests
     [Fact]
     public void Cancelled_award_cannot_be_requested() =>
         Spec.Given(Basics)
-            .And(new AwardCancelled(LittleGiantAward.AwardId, "重复认定", Money.Zero, LittleGiantAward.Amount, "admin", Now))
+            .And(new AwardCancelled(LittleGiantAward.AwardId, "重复认定", Money.Zero, LittleGiantAward.Amount, Unpaid.Of(LittleGiantAward), "admin", Now))
             .When(h => Request(h, LittleGiantAward, D1, 1000m, FundingLevel.City))
             .ThenFails("disbursement.award-cancelled")
             .Message.ShouldContain("is cancelled: cannot request a disbursement");

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Ledger.Budgets;
+using Ledger.Enterprises;
+using Ledger.EventStore;
+using Ledger.Policies;
+using Ledger.PublishedFigures;
+using Ledger.Reference;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Reports;
+
+/// <summary>
+/// The reports: annual totals, enterprise histories, budget execution and reconciliations with published figures.
+/// Each answers now, or as of an instant: the instant becomes a chain position (commit order; a commit still in flight
+/// at the instant is waited for), and only movements whose events stand at or before it count — nothing is rebuilt,
+/// and an answer for a past instant never changes.
+/// </summary>
+public sealed partial class ReportReader(EventStore.EventStore store, ReferenceData reference, PublishedFigureHandler figures)
+{
+    private readonly ConcurrentDictionary<string, string[]> _subtrees = new(StringComparer.Ordinal);
+
+    private NpgsqlDataSource DataSource => store.DataSource;
+
+    /// <summary>The chain position a report answers at: the head now, or the position of the instant.</summary>
+    public async Task<ReportPoint> PointAsync(Instant? asOf, CancellationToken cancellationToken)
+    {
+        if (asOf is { } instant)
+        {
+            return new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant);
+        }
+        await using var command = DataSource.CreateCommand("SELECT coalesce(max(position), 0) FROM event_chain");
+        return new ReportPoint((long)(await command.ExecuteScalarAsync(cancellationToken))!, null);
+    }
+
+    private string[] Divisions(string jurisdiction) => _subtrees.GetOrAdd(jurisdiction, j => Subtree.Of(reference, j));
+
+    private string DivisionName(string code) => reference.FindDivision(code)?.Name ?? code;
+
+    /// <summary>The annual totals of the enterprises in a jurisdiction's subtree (optionally of one issuer's subtree's awards).</summary>
+    public async Task<TotalsReport> TotalsAsync(TotalsQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var counties = Divisions(query.Jurisdiction);
+        var issuers = query.Issuer is { } issuer ? Divisions(issuer) : null;
+        var point = await PointAsync(query.AsOf, cancellationToken);
+        var key = query.By switch
+        {
+            TotalsBy.County => "county_code",
+            TotalsBy.Tier => "tier",
+            TotalsBy.Source => "level",
+            _ => "issuer_code",
+        };
+        // Money: from the increments now; as of an instant, from the movements up to its position. Counts: always from
+        // the movements, distinct at query time (increments cannot hold distinct counts).
+        var sums = query.AsOf is null
+            ? $"SELECT {key}, sum(determined), sum(reserved), sum(paid), sum(returned), sum(clawed_back), sum(repaid) FROM annual_totals " +
+              "WHERE fiscal_year = $1 AND county_code = ANY($2) AND ($3::text[] IS NULL OR issuer_code = ANY($3)) " +
+              $"GROUP BY GROUPING SETS (({key}), ())"
+            : $"SELECT m.{key}, {MeasureSums("m")} FROM award_movements m {AsOfJoin("m")} " +
+              "WHERE m.fiscal_year = $1 AND m.county_code = ANY($2) AND ($3::text[] IS NULL OR m.issuer_code = ANY($3)) AND c.position <= $4 " +
+              $"GROUP BY GROUPING SETS ((m.{key}), ())";
+        var countMeasure = query.Basis == TotalsBasis.Paid ? "m.measure = 'paid'" : "m.measure = 'determined' AND m.amount > 0";
+        var counts = $"SELECT m.{key}, count(DISTINCT m.enterprise_id), count(DISTINCT m.award_id) FROM award_movements m " +
+            (query.AsOf is null ? "" : AsOfJoin("m")) +
+            $" WHERE m.fiscal_year = $1 AND m.county_code = ANY($2) AND ($3::text[] IS NULL OR m.issuer_code = ANY($3)) AND {countMeasure}" +
+            (query.AsOf is null ? "" : " AND c.position <= $4") +
+            $" GROUP BY GROUPING SETS ((m.{key}), ())";
+
+        var amounts = new Dictionary<string, (Money[] Sums, int Enterprises, int Awards)>(StringComparer.Ordinal);
+        await using (var connection = await DataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using (var command = Command(connection, sums, query.Year, counties, issuers, point.Position))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                    amounts[row] = ([.. Enumerable.Range(1, 6).Select(i => Yuan(reader, i))], 0, 0);
+                }
+            }
+            await using (var command = Command(connection, counts, query.Year, counties, issuers, point.Position))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                    var sumsOf = amounts.TryGetValue(row, out var found) ? found.Sums : [.. Enumerable.Repeat(Money.Zero, 6)];
+                    amounts[row] = (sumsOf, (int)reader.GetInt64(1), (int)reader.GetInt64(2));
+                }
+            }
+        }
+        TotalsAmounts Of((Money[] Sums, int Enterprises, int Awards) a) =>
+            new(a.Sums[0], a.Sums[1], a.Sums[2], a.Sums[3], a.Sums[4], a.Sums[5], a.Enterprises, a.Awards);
+        var whole = amounts.TryGetValue("", out var all) ? Of(all) : TotalsAmounts.Zero;
+        var rows = amounts.Where(a => a.Key.Length > 0)
+            .Select(a => new TotalsRow(a.Key, RowName(query.By, a.Key), Of(a.Value)))
+            .OrderBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
+        return new TotalsReport(query.Jurisdiction, DivisionName(query.Jurisdiction), query.Year, query.Basis, query.Issuer, query.By, point, whole, rows);
+    }
+
+    private string RowName(TotalsBy by, string key) => by switch
+    {
+        TotalsBy.County or TotalsBy.Issuer => DivisionName(key),
+        TotalsBy.Tier => reference.FindTier(key)?.NameZh ?? key,
+        _ => key switch { "province" => "省级", "city" => "市级", "county" => "县级", _ => key },
+    };
+
+    /// <summary>The six measures summed from movements, in the order of <see cref="TotalsAmounts"/>.</summary>
+    private static string MeasureSums(string alias) => string.Join(", ",
+        new[] { MovementMeasure.Determined, MovementMeasure.Reserved, MovementMeasure.Paid, MovementMeasure.Returned, MovementMeasure.ClawedBack, MovementMeasure.Repaid }
+            .Select(m => $"coalesce(sum({alias}.amount) FILTER (WHERE {alias}.measure = '{m}'), 0)"));
+
+    /// <summary>Joins a read row's event to its place in the chain (alias <c>c</c>).</summary>
+    private static string AsOfJoin(string alias) =>
+        $"JOIN mt_events e ON e.id = {alias}.event_id JOIN event_chain c ON c.seq_id = e.seq_id";
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            // A null parameter is a missing code filter (text[]).
+            command.Parameters.Add(parameter is null or string[]
+                ? new NpgsqlParameter { Value = parameter ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text }
+                : new NpgsqlParameter { Value = parameter });
+        }
+        return command;
+    }
+
+    private static Money Yuan(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? Money.Zero : Money.Of(reader.GetDecimal(ordinal));
+
+    private static EventProof Proof(NpgsqlDataReader reader, int first) => new(
+        reader.GetGuid(first), reader.GetInt64(first + 1), reader.GetInt64(first + 2), Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(first + 3)));
+}
