@@ -63,37 +63,37 @@ public sealed partial class ReportReader
     }
 
     /// <summary>
-    /// Determined + the lines = paid, exactly: paid in the year for earlier years' awards (+), determined in the year but
-    /// paid in a later year (−) or not paid (−), cancellations and lowerings in the year of earlier awards (−), bank
-    /// returns (−) and clawback repayments (−) in the year. Clawbacks demanded are shown beside them (no cash moved).
+    /// Determined + the lines = paid, exactly: paid in the year for earlier years' awards (+); determined in the year but
+    /// paid in a later year (−) or not paid, net of bank returns (−); cancellations and lowerings in the year of earlier
+    /// awards (−); bank returns in the year of earlier years' awards (−); clawback repayments in the year (−). Beside them,
+    /// not part of the sum: the returns on the year's own awards (inside "not paid") and clawbacks demanded.
     /// </summary>
     private static IReadOnlyList<ExplanationLine> Explain(int year, IReadOnlyList<AwardListingLine> awards, Money determined, Money paid)
     {
-        bool Own(AwardListingLine a) => a.DeterminationDate.Year == year;
-        var paidForEarlier = Sum(awards.Where(a => !Own(a)), a => a.Paid);
-        var paidLater = Sum(awards.Where(Own), a => a.PaidLater);
-        var unpaid = Sum(awards.Where(Own), a => a.Determined - a.Paid - a.PaidLater);
-        var reversedEarlier = Sum(awards.Where(a => !Own(a)), a => a.Determined);
-        var returned = Sum(awards, a => a.Returned);
-        var repaid = Sum(awards, a => a.Repaid);
-        var lines = new List<ExplanationLine>
+        var own = awards.Where(a => a.DeterminationDate.Year == year).ToList();
+        var earlier = awards.Where(a => a.DeterminationDate.Year != year).ToList();
+        var tying = new List<ExplanationLine>
         {
-            new("determined", $"determined in {year}", determined),
-            new("paid-for-earlier-years", $"paid in {year} for awards determined before {year}", paidForEarlier),
-            new("determined-paid-later", $"determined in {year}, paid after {year}", -paidLater),
-            new("determined-unpaid", $"determined in {year}, not paid", -unpaid),
-            new("earlier-awards-reversed", $"cancellations and lowerings in {year} of awards determined before {year}", -reversedEarlier),
-            new("returned", $"returned by the bank in {year}", -returned),
-            new("clawback-repaid", $"clawbacks repaid in {year}", -repaid),
-            new("paid", $"paid in {year}, net", paid),
-            new("clawback-demanded", $"clawbacks demanded in {year} (no cash moved yet)", Sum(awards, a => a.ClawedBack)),
+            new("paid-for-earlier-years", $"paid in {year} for awards determined before {year}", Sum(earlier, a => a.Paid)),
+            new("determined-paid-later", $"determined in {year}, paid after {year}", -Sum(own, a => a.PaidLater)),
+            new("determined-unpaid", $"determined in {year}, not paid (net of bank returns)", -Sum(own, a => a.Determined - a.Paid + a.Returned - a.PaidLater)),
+            new("earlier-awards-reversed", $"cancellations and lowerings in {year} of awards determined before {year}", -Sum(earlier, a => a.Determined)),
+            new("returned-earlier-years", $"returned by the bank in {year}, awards determined before {year}", -Sum(earlier, a => a.Returned)),
+            new("clawback-repaid", $"clawbacks repaid in {year}", -Sum(awards, a => a.Repaid)),
         };
-        var tied = lines.Skip(1).Take(6).Aggregate(determined, (sum, l) => sum + l.Amount);
+        var tied = tying.Aggregate(determined, (sum, line) => sum + line.Amount);
         if (tied != paid)
         {
             throw new InvalidOperationException($"reconciliation lines do not tie: {determined} + lines = {tied}, paid {paid}");
         }
-        return lines;
+        return
+        [
+            new("determined", $"determined in {year}", determined),
+            .. tying,
+            new("paid", $"paid in {year}, net of returns and repayments", paid),
+            new("returned-this-year", $"of which returned by the bank in {year}, awards determined in {year} (inside \"not paid\")", Sum(own, a => a.Returned)),
+            new("clawback-demanded", $"clawbacks demanded in {year} (no cash moved by the demand)", Sum(awards, a => a.ClawedBack)),
+        ];
     }
 
     /// <summary>
