@@ -35,6 +35,10 @@ public static class LedgerCli
         root.Subcommands.Add(VerifyCommand.Create(output));
         root.Subcommands.Add(SchemaExportCommand.Create(output));
         root.Subcommands.Add(RebuildCommand.Create(output, error));
+        foreach (var command in ReportCommands.Create(output))
+        {
+            root.Subcommands.Add(command);
+        }
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

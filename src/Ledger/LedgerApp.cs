@@ -138,6 +138,7 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton(options.Measures ?? PublishedMeasures.LoadDefault(reference));
         builder.Services.AddSingleton<PublishedFigureHandler>();
         builder.Services.AddSingleton<Reports.ReportReader>();
+
         builder.Services.AddMarten(marten => Configure(marten, database.App))
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);

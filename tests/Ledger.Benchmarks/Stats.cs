@@ -12,6 +12,17 @@ public static class Stats
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>The <paramref name="percent"/>th percentile by nearest rank (p99 of 500 values is the 495th smallest).</summary>
+    public static double Percentile(IReadOnlyCollection<double> values, double percent)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(values.Count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
+    }
+
     /// <summary>True when this process runs as root (the embedded server then runs as <c>postgres</c>).</summary>
     public static bool IsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
 

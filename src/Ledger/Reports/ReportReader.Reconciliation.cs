@@ -17,8 +17,8 @@ public sealed partial class ReportReader
     {
         ArgumentNullException.ThrowIfNull(query);
         var measureCode = query.Measure ?? DefaultMeasure(query.Basis);
-        var measure = figures.Measures.Find(measureCode)
-            ?? throw new DomainException("report.measure", $"measure: '{measureCode}' is not one of {string.Join(", ", figures.Measures.All.Select(m => m.Code))}.");
+        var measure = measures.Find(measureCode)
+            ?? throw new DomainException("report.measure", $"measure: '{measureCode}' is not one of {string.Join(", ", measures.All.Select(m => m.Code))}.");
         var point = await PointAsync(query.AsOf, cancellationToken);
         var (published, lowerBound, source, quote) = await PublishedAsync(query, measureCode, point, cancellationToken);
 
@@ -56,7 +56,8 @@ public sealed partial class ReportReader
         {
             return (given, false, "given", null);
         }
-        var figure = await figures.LoadAsync(query.Jurisdiction, query.Year, measure, query.Basis, ReadLimit.AtPosition(point.Position), cancellationToken);
+        var figure = await store.AggregateStreamAsync(PublishedFigure.StreamIdFor(query.Jurisdiction, query.Year, measure, query.Basis),
+            PublishedFigure.Initial, PublishedFigure.Fold, ReadLimit.AtPosition(point.Position), cancellationToken);
         var statement = figure.State.Statement ?? throw new DomainException("report.no-published-figure",
             $"published: no figure {measure} ({StoredName.Of(query.Basis)}) of {query.Jurisdiction} for {query.Year} is recorded; give one with --published or record it.");
         return (statement.Value, statement.LowerBound, statement.Source, statement.Quote);

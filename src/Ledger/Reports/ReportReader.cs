@@ -16,7 +16,7 @@ namespace Ledger.Reports;
 /// at the instant is waited for), and only movements whose events stand at or before it count — nothing is rebuilt,
 /// and an answer for a past instant never changes.
 /// </summary>
-public sealed partial class ReportReader(EventStore.EventStore store, ReferenceData reference, PublishedFigureHandler figures)
+public sealed partial class ReportReader(EventStore.EventStore store, ReferenceData reference, PublishedMeasures measures)
 {
     private readonly ConcurrentDictionary<string, string[]> _subtrees = new(StringComparer.Ordinal);
 
