@@ -9,6 +9,7 @@ using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.EventStore.Marten;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.Reference;
 using Marten;
@@ -71,6 +72,7 @@ public sealed class LedgerApp : IAsyncDisposable
         Budgets = services.GetRequiredService<BudgetHandler>();
         Disbursements = services.GetRequiredService<DisbursementHandler>();
         Clawbacks = services.GetRequiredService<ClawbackHandler>();
+        Imports = services.GetRequiredService<ImportAudit>();
     }
 
     /// <summary>The host: Marten, Wolverine and the ledger's services.</summary>
@@ -96,6 +98,9 @@ public sealed class LedgerApp : IAsyncDisposable
     public DisbursementHandler Disbursements { get; }
 
     public ClawbackHandler Clawbacks { get; }
+
+    /// <summary>What historical imports did not check, by batch.</summary>
+    public ImportAudit Imports { get; }
 
     /// <summary>Builds and starts the host over an opened (migrated) database.</summary>
     public static async Task<LedgerApp> StartAsync(LedgerDatabase database, ReferenceData reference, LedgerAppOptions? options = null, CancellationToken cancellationToken = default)
@@ -123,6 +128,7 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton<BudgetHandler>();
         builder.Services.AddSingleton<DisbursementHandler>();
         builder.Services.AddSingleton<ClawbackHandler>();
+        builder.Services.AddSingleton<ImportAudit>();
         builder.Services.AddMarten(marten => Configure(marten, database.App))
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);
