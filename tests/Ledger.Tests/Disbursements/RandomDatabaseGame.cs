@@ -266,11 +266,13 @@ internal sealed class RandomDatabaseGame
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Approved);
         var valueDate = _rng.Next(10) switch
         {
-            < 7 when disbursement.PlannedYear <= Today.Year => LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20)),
+            // A day the treasury settles on: the working day on or before the day drawn.
+            < 7 when disbursement.PlannedYear <= Today.Year => OnOrBeforeWorkingDay(LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20))),
             // The last day of the year before the planned one, or the first of the year after: out of the planned year.
             7 => new LocalDate(disbursement.PlannedYear - 1, 12, 31),
             8 => new LocalDate(disbursement.PlannedYear + 1, 1, 1),
-            _ => Today.PlusDays(_rng.Next(-40, 6)),
+            // Around today, on a day the treasury does not settle (or in the future): refused.
+            _ => OnOrBeforeNonWorkingDay(Today.PlusDays(_rng.Next(-40, 6))),
         };
         var fresh = $"GK-{Seed}-{Step}";
         var voucher = _rng.Next(20) switch
@@ -284,6 +286,18 @@ internal sealed class RandomDatabaseGame
         var command = new RecordDisbursementPayment(award.AwardId, disbursement.Id, voucher, valueDate, "clerk-li", Now);
         var text = $"pay #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, planned {disbursement.PlannedYear}) voucher '{voucher}' value date {Iso(valueDate)}";
         return Keyed("pay", text, "clerk", command.Actor, ctx => _app.SendAsync(command, ctx), () => _vouchers.Add(voucher.Trim()));
+    }
+
+    private LocalDate OnOrBeforeWorkingDay(LocalDate date) =>
+        _app.Reference.Calendar.IsWorkingDay(date) ? date : _app.Reference.Calendar.PreviousWorkingDay(date) ?? date;
+
+    private LocalDate OnOrBeforeNonWorkingDay(LocalDate date)
+    {
+        while (_app.Reference.Calendar.IsWorkingDay(date))
+        {
+            date = date.PlusDays(-1);
+        }
+        return date;
     }
 
     private Command Return()
