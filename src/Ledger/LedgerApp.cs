@@ -9,6 +9,7 @@ using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.EventStore.Marten;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.PublishedFigures;
 using Ledger.ReadModels;
@@ -78,6 +79,7 @@ public sealed class LedgerApp : IAsyncDisposable
         Clawbacks = services.GetRequiredService<ClawbackHandler>();
         Figures = services.GetRequiredService<PublishedFigureHandler>();
         Reports = services.GetRequiredService<Reports.ReportReader>();
+        Imports = services.GetRequiredService<ImportAudit>();
     }
 
     /// <summary>The host: Marten, Wolverine and the ledger's services.</summary>
@@ -109,6 +111,9 @@ public sealed class LedgerApp : IAsyncDisposable
     /// <summary>Totals, histories, budget execution and reconciliations, now or as of an instant.</summary>
     public Reports.ReportReader Reports { get; }
 
+    /// <summary>What historical imports did not check, by batch.</summary>
+    public ImportAudit Imports { get; }
+
     /// <summary>Builds and starts the host over an opened (migrated) database.</summary>
     public static async Task<LedgerApp> StartAsync(LedgerDatabase database, ReferenceData reference, LedgerAppOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -138,7 +143,7 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton(options.Measures ?? PublishedMeasures.LoadDefault(reference));
         builder.Services.AddSingleton<PublishedFigureHandler>();
         builder.Services.AddSingleton<Reports.ReportReader>();
-
+        builder.Services.AddSingleton<ImportAudit>();
         builder.Services.AddMarten(marten => Configure(marten, database.App))
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);

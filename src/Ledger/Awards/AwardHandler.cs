@@ -50,56 +50,78 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
             return await CatchUpAsync(policy, context.Actor, context.Now, ct);
         }, cancellationToken: cancellationToken);
 
-    /// <summary>The catch-up after a recognition or renewal committed: what covering policies issued meanwhile owe for it.</summary>
+    /// <summary>
+    /// The catch-up after a recognition or renewal committed: what covering policies issued meanwhile owe for it. Each of
+    /// the designation's facts is looked at under the policies covering its own county, so a renewal after a move goes to
+    /// the policies of the county the enterprise moved to, as the immediate determination did.
+    /// </summary>
     public Task CatchUpAsync(CatchUpDesignation message, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, message, async ct =>
         {
-            string? county;
-            await using (var command = Store.DataSource.CreateCommand("SELECT county_code FROM award_triggers WHERE designation_id = $1 LIMIT 1"))
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = message.DesignationId });
-                county = (string?)await command.ExecuteScalarAsync(ct);
-            }
-            if (county is null)
-            {
-                return [];
-            }
             var appends = new List<StreamAppend>();
-            foreach (var policy in await CoveringPoliciesAsync(county, ct))
+            var policies = new Dictionary<Guid, AwardPolicyState>();
+            foreach (var county in (await TriggerFactsAsync(message.DesignationId, ct)).Select(f => f.CountyCode).Distinct())
+            {
+                foreach (var policy in await CoveringPoliciesAsync(county, ct))
+                {
+                    policies.TryAdd(policy.Id, policy);
+                }
+            }
+            foreach (var policy in policies.Values.OrderBy(p => p.Id))
             {
                 appends.AddRange(await CatchUpAsync(policy, context.Actor, context.Now, ct, message.DesignationId));
             }
             return appends;
         }, cancellationToken: cancellationToken);
 
+    /// <summary>The recognition and passed renewals of a designation that has not been revoked, each with the county it records.</summary>
+    public Task<IReadOnlyList<AwardTriggerFact>> TriggerFactsAsync(Guid designationId, CancellationToken cancellationToken = default) =>
+        TriggerFactsAsync(null, designationId, cancellationToken);
+
     /// <summary>New award streams a policy owes for facts in its jurisdiction (or of one designation) that have none under it yet.</summary>
     public async Task<IReadOnlyList<StreamAppend>> CatchUpAsync(AwardPolicyState policy, string actor, NodaTime.Instant at, CancellationToken cancellationToken, Guid? designationId = null)
     {
         var counties = reference.Divisions.Values.Where(d => reference.IsWithin(d.Code, policy.IssuerCode)).Select(d => d.Code).ToArray();
-        var facts = new List<AwardTriggerFact>();
-        // A revoked designation earned nothing a later policy should pay.
-        await using (var command = Store.DataSource.CreateCommand(
-            "SELECT t.designation_id, t.enterprise_id, t.county_code, t.tier, t.trigger, t.trigger_date FROM award_triggers t " +
-            "JOIN designations d ON d.designation_id = t.designation_id WHERE t.county_code = ANY($1) AND d.status <> 'revoked' " +
-            "AND ($2::uuid IS NULL OR t.designation_id = $2)"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = counties });
-            command.Parameters.Add(new NpgsqlParameter { Value = designationId is { } id ? id : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                facts.Add(new AwardTriggerFact(
-                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4) == StoredName.Of(AwardTrigger.Renewal) ? AwardTrigger.Renewal : AwardTrigger.Recognition,
-                    Sql.ToLocalDate(reader.GetFieldValue<DateOnly>(5))));
-            }
-        }
+        var facts = await TriggerFactsAsync(counties, designationId, cancellationToken);
         var stacks = await StackVersionsAsync(policy.Id, [.. facts.Select(f => f.EnterpriseId).Distinct()], cancellationToken);
         var existing = designationId is not null
             ? await AwardsAsync("policy_id = $1 AND enterprise_id = ANY($2)", cancellationToken, policy.Id, facts.Select(f => f.EnterpriseId).Distinct().ToArray())
             : await AwardsAsync("policy_id = $1", cancellationToken, policy.Id);
         var awards = AwardCalculator.CatchUp(policy, facts, existing, reference, actor, at);
         return [.. awards.Select(NewAward), .. Stack(policy, awards, stacks, at)];
+    }
+
+    /// <summary>
+    /// The facts awards are determined on, each with the county the fact itself records: a recognition's county (which
+    /// <c>award_triggers</c> holds as recorded), and for a renewal the county its <c>renewal-reviewed</c> event carries —
+    /// the enterprise's on the decision date — rather than the designation's county that <c>award_triggers</c> copies onto
+    /// renewals. Renewals recorded before they carried a county fall back to that copy. A revoked designation earned
+    /// nothing a later policy should pay. <paramref name="counties"/> null: every county.
+    /// </summary>
+    private async Task<IReadOnlyList<AwardTriggerFact>> TriggerFactsAsync(string[]? counties, Guid? designationId, CancellationToken cancellationToken)
+    {
+        var facts = new List<AwardTriggerFact>();
+        await using var command = Store.DataSource.CreateCommand(
+            "SELECT designation_id, enterprise_id, county_code, tier, trigger, trigger_date FROM (" +
+            "SELECT t.designation_id, t.enterprise_id, coalesce(r.county_code, t.county_code) AS county_code, t.tier, t.trigger, t.trigger_date " +
+            "FROM award_triggers t JOIN designations d ON d.designation_id = t.designation_id " +
+            "LEFT JOIN LATERAL (SELECT e.data->>'countyCode' AS county_code FROM mt_events e WHERE e.stream_id = t.designation_id " +
+            "AND e.type = 'renewal-reviewed' AND e.data->>'outcome' = 'passed' AND e.data->>'decidedOn' = to_char(t.trigger_date, 'YYYY-MM-DD') " +
+            "ORDER BY e.version DESC LIMIT 1) r ON t.trigger = $3 " +
+            "WHERE d.status <> 'revoked' AND ($2::uuid IS NULL OR t.designation_id = $2)) f " +
+            "WHERE $1::text[] IS NULL OR f.county_code = ANY($1) ORDER BY trigger_date, designation_id, trigger");
+        command.Parameters.Add(new NpgsqlParameter { Value = counties is null ? DBNull.Value : counties, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = designationId is { } id ? id : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = StoredName.Of(AwardTrigger.Renewal) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            facts.Add(new AwardTriggerFact(
+                reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4) == StoredName.Of(AwardTrigger.Renewal) ? AwardTrigger.Renewal : AwardTrigger.Recognition,
+                Sql.ToLocalDate(reader.GetFieldValue<DateOnly>(5))));
+        }
+        return facts;
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ using NodaTime;
 namespace Ledger.Awards;
 
 /// <summary>
-/// A recognition or passed renewal that may earn awards. <see cref="CountyCode"/> is the enterprise's county as of
-/// the fact (docs/decisions.md): a later correction of the enterprise does not move it.
+/// A recognition or passed renewal that may earn awards. <see cref="CountyCode"/> is the county the fact itself
+/// records: the county the enterprise was in on the fact's date, decided when it was recorded (docs/rules.md). A later
+/// correction or a move recorded later does not change it, so the immediate determination and every catch-up agree.
 /// </summary>
 public sealed record AwardTriggerFact(
     Guid DesignationId,
@@ -21,14 +22,14 @@ public sealed record AwardTriggerFact(
         AwardTrigger.Recognition, recognized.RecognizedOn);
 
     /// <param name="designation">The designation the renewal belongs to.</param>
-    /// <param name="renewal">A passed renewal review.</param>
-    /// <param name="countyCode">The enterprise's county on the renewal date.</param>
-    public static AwardTriggerFact Renewal(DesignationState designation, RenewalReviewed renewal, string countyCode)
+    /// <param name="renewal">A passed renewal review; its county (the enterprise's on the decision date) is the fact's.</param>
+    public static AwardTriggerFact Renewal(DesignationState designation, RenewalReviewed renewal)
     {
         if (renewal.Outcome != RenewalOutcome.Passed)
         {
             throw new ArgumentException("Only a passed renewal earns an award.", nameof(renewal));
         }
-        return new(designation.Id, designation.EnterpriseId, countyCode, designation.Tier, AwardTrigger.Renewal, renewal.DecidedOn);
+        // Reviews recorded before they carried a county went by the designation's.
+        return new(designation.Id, designation.EnterpriseId, renewal.CountyCode ?? designation.CountyCode, designation.Tier, AwardTrigger.Renewal, renewal.DecidedOn);
     }
 }

@@ -1,3 +1,4 @@
+using Ledger.Imports;
 using NodaTime;
 
 namespace Ledger.Designations;
@@ -31,12 +32,14 @@ public sealed record ReviewDeclaration(
 /// <summary>
 /// Records a recognition for the enterprise's current round of <see cref="Tier"/>, which must have been
 /// recommended. With <see cref="Historical"/> set it is an import of a recognition made before the ledger
-/// existed: no declaration, a new round, no prerequisite check.
+/// existed: no declaration, a new round, and a missing prerequisite is recorded on the event instead of refused.
+/// Either way the tier must exist on the recognition date and <see cref="Authority"/> must be the government that
+/// recognises the tier where the enterprise was on that date.
 /// </summary>
 public sealed record RecognizeDesignation(
     Guid EnterpriseId,
     string Tier,
-    string Authority,
+    RecognisingAuthority Authority,
     string DocumentNumber,
     LocalDate RecognizedOn,
     LocalDate? ValidFrom,
@@ -49,8 +52,11 @@ public sealed record RecognizeDesignation(
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
 }
 
-/// <summary>What a historical import must say that a declaration would otherwise have said.</summary>
-public sealed record HistoricalImport(string Uscc, string CountyCode);
+/// <summary>
+/// The authority a recognition names: the division code of the government it belongs to (100000 for MIIT, a province,
+/// a city) and its name as printed on the document (江苏省工业和信息化厅).
+/// </summary>
+public sealed record RecognisingAuthority(string DivisionCode, string Name);
 
 /// <summary>A renewal (复审) decision. <see cref="NewValidTo"/> defaults to valid-to + the tier's validity years.</summary>
 public sealed record ReviewRenewal(

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Ledger.Enterprises;
+using Ledger.Imports;
 using Ledger.Reference;
 using NodaTime;
 
@@ -21,7 +23,7 @@ public static partial class DesignationDecider
     public static DeclarationSubmitted Decide(
         SubmitDeclaration command, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
     {
-        KnownTier(reference, command.Tier);
+        Existing(KnownTier(reference, command.Tier), command.DeclaredOn, "declaredOn");
         KnownDivision(reference, command.CountyCode);
         var uscc = Require.Text(command.Uscc, "designation.field-required", "uscc");
         var actor = Require.Text(command.Actor, "designation.field-required", "actor");
@@ -70,30 +72,56 @@ public static partial class DesignationDecider
 
     /// <summary>
     /// Recognises the enterprise's current round of the tier (which must have been recommended), or with
-    /// <c>Historical</c> set imports a recognition as a new round. <paramref name="enterpriseDesignations"/> are all the
-    /// enterprise's designation states: the current round is found among them and prerequisites are checked against them.
+    /// <c>Historical</c> set imports a recognition as a new round. <paramref name="enterprise"/> is the enterprise's state
+    /// (its county on the recognition date is the recognition's county); <paramref name="enterpriseDesignations"/> are all
+    /// its designation states: the current round is found among them and prerequisites are checked against them.
+    /// Both paths refuse a tier that did not exist on the recognition date and an authority other than the one that
+    /// recognises the tier where the enterprise was; an import records the rules it skips on the event.
     /// </summary>
     public static DesignationRecognized Decide(
-        RecognizeDesignation command, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
+        RecognizeDesignation command, Enterprise enterprise, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
     {
-        var tier = KnownTier(reference, command.Tier);
-        var authority = Require.Text(command.Authority, "designation.field-required", "authority");
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(enterprise);
+        if (enterprise.Id != command.EnterpriseId)
+        {
+            throw new ArgumentException($"The enterprise loaded is {enterprise.Id}, but the recognition names {command.EnterpriseId}.", nameof(enterprise));
+        }
+        var tier = Existing(KnownTier(reference, command.Tier), command.RecognizedOn, "recognizedOn");
+        var county = enterprise.CountyOn(command.RecognizedOn);
+        KnownDivision(reference, county);
+        var authority = RecognisingAuthorityOf(command, tier, county, reference);
         var documentNumber = Require.Text(command.DocumentNumber, "designation.field-required", "documentNumber");
         var actor = Require.Text(command.Actor, "designation.field-required", "actor");
         var (validFrom, validTo) = Validity(command, tier);
 
         if (command.Historical is { } historical)
         {
-            var uscc = Require.Text(historical.Uscc, "designation.field-required", "uscc");
-            KnownDivision(reference, historical.CountyCode);
+            var batch = Require.Text(historical.ImportBatch, "designation.field-required", "historical.importBatch");
+            if (command.PrerequisiteOverride is not null)
+            {
+                throw new DomainException(
+                    "designation.override-in-import",
+                    "prerequisiteOverride: an import records a missing prerequisite as a skipped rule of its batch, accepted by whoever runs the import; leave the override empty.");
+            }
             var round = NextRound(command.EnterpriseId, command.Tier, enterpriseDesignations, command.RecognizedOn);
-            // No prerequisite check: an import records a recognition the authority already made. The ledger cannot
-            // refuse a fact, and the prerequisite may only be missing because it was not imported (yet) or its tier
-            // did not exist then (innovative-sme dates from 2022).
+            // An import records a recognition the authority already made: the ledger cannot refuse the fact, and the
+            // prerequisite may only be missing because it was not imported (yet). What it did not check is written down.
+            List<SkippedRule> skipped =
+            [
+                new(ImportRule.DeclarationAndReviews, batch, actor,
+                    $"{tier.Code} recognised by {authority.Name} ({documentNumber}) on {Iso(command.RecognizedOn)}; the ledger holds no declaration or review of it"),
+            ];
+            var missing = MissingPrerequisites(command.EnterpriseId, tier, command.RecognizedOn, enterpriseDesignations, reference);
+            if (missing.Count > 0)
+            {
+                skipped.Add(new(ImportRule.Prerequisite, batch, actor,
+                    $"{tier.Code} requires a designation valid on {Iso(command.RecognizedOn)} of {string.Join(", ", missing)}; the ledger holds none"));
+            }
             return new DesignationRecognized(
-                StreamId(command.EnterpriseId, command.Tier, round), command.EnterpriseId, uscc, historical.CountyCode,
-                command.Tier, round, authority, documentNumber, command.RecognizedOn, validFrom, validTo,
-                Historical: true, PrerequisiteOverride: null, actor, command.At);
+                StreamId(command.EnterpriseId, command.Tier, round), command.EnterpriseId, enterprise.Uscc, county,
+                command.Tier, round, authority.Name, authority.DivisionCode, documentNumber, command.RecognizedOn, validFrom, validTo,
+                Historical: true, batch, PrerequisiteOverride: null, skipped, actor, command.At);
         }
 
         var current = Latest(command.EnterpriseId, command.Tier, enterpriseDesignations);
@@ -111,21 +139,25 @@ public static partial class DesignationDecider
         {
             throw DateOrder("recognizedOn", command.RecognizedOn, "the declaration date", current.DeclaredOn!.Value);
         }
-        var prerequisiteOverride = CheckPrerequisites(command, tier, enterpriseDesignations);
+        var prerequisiteOverride = CheckPrerequisites(command, tier, enterpriseDesignations, reference);
         return new DesignationRecognized(
-            current.Id, current.EnterpriseId, current.Uscc, current.CountyCode, current.Tier, current.Round,
-            authority, documentNumber, command.RecognizedOn, validFrom, validTo,
-            Historical: false, prerequisiteOverride, actor, command.At);
+            current.Id, current.EnterpriseId, current.Uscc, county, current.Tier, current.Round,
+            authority.Name, authority.DivisionCode, documentNumber, command.RecognizedOn, validFrom, validTo,
+            Historical: false, ImportBatch: null, prerequisiteOverride, SkippedRules: [], actor, command.At);
     }
 
     /// <summary>
     /// A renewal review (复审). Accepted while recognized or expired, until a later round of the same tier has
     /// started (<paramref name="laterRoundStarted"/>: the stream of round + 1 exists). A pass after a gap reinstates
-    /// the designation from the decision date.
+    /// the designation from the decision date. The review carries the county <paramref name="enterprise"/> was in on the
+    /// decision date: a renewal award goes by it, not by the county of the original recognition.
     /// </summary>
     public static RenewalReviewed Decide(
-        ReviewRenewal command, DesignationState state, bool laterRoundStarted, ReferenceData reference)
+        ReviewRenewal command, DesignationState state, bool laterRoundStarted, Enterprise enterprise, ReferenceData reference)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(enterprise);
         if (state.Status is not (DesignationStatus.Recognized or DesignationStatus.Expired))
         {
             throw IllegalTransition(state, "record a renewal review");
@@ -168,8 +200,12 @@ public static partial class DesignationDecider
                 "designation.validity",
                 "newValidTo: a failed renewal ends the designation and has no new valid-to; leave it empty.");
         }
+        if (enterprise.Id != state.EnterpriseId)
+        {
+            throw new ArgumentException($"The enterprise loaded is {enterprise.Id}, but designation {state.Id} belongs to {state.EnterpriseId}.", nameof(enterprise));
+        }
         return new RenewalReviewed(
-            state.Id, command.Outcome, command.DecidedOn, newValidTo, reviewer, command.Note, actor, command.At);
+            state.Id, command.Outcome, command.DecidedOn, newValidTo, enterprise.CountyOn(command.DecidedOn), reviewer, command.Note, actor, command.At);
     }
 
     public static DesignationRevoked Decide(RevokeDesignation command, DesignationState state)
@@ -227,12 +263,9 @@ public static partial class DesignationDecider
     /// The override is recorded only when it was needed, so the event never claims an exception that was not made.
     /// </summary>
     private static PrerequisiteOverride? CheckPrerequisites(
-        RecognizeDesignation command, Tier tier, IReadOnlyCollection<DesignationState> enterpriseDesignations)
+        RecognizeDesignation command, Tier tier, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
     {
-        var missing = tier.Prerequisites
-            .Where(p => !enterpriseDesignations.Any(d =>
-                d.EnterpriseId == command.EnterpriseId && d.Tier == p && d.IsValidOn(command.RecognizedOn)))
-            .ToList();
+        var missing = MissingPrerequisites(command.EnterpriseId, tier, command.RecognizedOn, enterpriseDesignations, reference);
         if (missing.Count == 0)
         {
             return null;
@@ -247,6 +280,56 @@ public static partial class DesignationDecider
             Require.Text(given.By, "designation.field-required", "prerequisiteOverride.by"),
             Require.Text(given.Reason, "designation.field-required", "prerequisiteOverride.reason"));
     }
+
+    /// <summary>
+    /// The prerequisite tiers not held on <paramref name="on"/>. A prerequisite tier that did not exist yet on that day
+    /// is not required: a provincial SRDI recognised in 2021 cannot have needed an innovative SME, a tier created in 2022.
+    /// </summary>
+    private static List<string> MissingPrerequisites(
+        Guid enterpriseId, Tier tier, LocalDate on, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference) =>
+        [.. tier.Prerequisites
+            .Where(p => reference.FindTier(p) is not { } required || required.ExistsOn(on))
+            .Where(p => !enterpriseDesignations.Any(d => d.EnterpriseId == enterpriseId && d.Tier == p && d.IsValidOn(on)))];
+
+    /// <summary>A tier can be declared for or recognised only on a day it exists (tiers.csv's valid_from / valid_to).</summary>
+    private static Tier Existing(Tier tier, LocalDate on, string field) =>
+        tier.ExistsOn(on)
+            ? tier
+            : throw new DomainException(
+                "designation.tier-not-in-force",
+                $"{field}: {Iso(on)} is outside the life of tier {tier.Code} ({tier.NameZh}), which exists {tier.Life}; check the date, or the tier (a designation of that day was of another tier).");
+
+    /// <summary>
+    /// The authority must be the government that recognises the tier where the enterprise was on the recognition date:
+    /// MIIT (100000) for a national tier, the enterprise's province for a provincial one, its city for a municipal one.
+    /// </summary>
+    private static RecognisingAuthority RecognisingAuthorityOf(RecognizeDesignation command, Tier tier, string county, ReferenceData reference)
+    {
+        var given = command.Authority ?? throw new DomainException("designation.field-required", "authority: a value is required.");
+        var name = Require.Text(given.Name, "designation.field-required", "authority.name");
+        var code = DivisionCode.Parse(given.DivisionCode, "authority.divisionCode");
+        var division = reference.FindDivision(code) ?? throw new DomainException(
+            "designation.unknown-authority",
+            $"authority.divisionCode: {code} ({name}) is not a division of the reference data; give the code of the government the authority belongs to (100000 for MIIT, the province or the city).");
+        var expected = reference.RecognisingDivision(tier, county)
+            ?? throw new InvalidOperationException($"county {county} has no division at or above {tier.RecognisingLevel} level in the reference data");
+        if (division.Code != expected.Code)
+        {
+            var countyName = reference.FindDivision(county)?.Name ?? county;
+            throw new DomainException(
+                "designation.authority-mismatch",
+                $"authority: {name} ({division.Code} {division.Name}) cannot recognise {tier.Code} for an enterprise in {county} {countyName} on {Iso(command.RecognizedOn)}: {tier.Code} is recognised at {LevelName(tier.RecognisingLevel)} level, here by {expected.Code} {expected.Name}. Name that authority, or check the tier and the enterprise's county on that date.");
+        }
+        return new RecognisingAuthority(code, name);
+    }
+
+    private static string LevelName(DivisionLevel level) => level switch
+    {
+        DivisionLevel.Country => "national",
+        DivisionLevel.Province => "provincial",
+        DivisionLevel.City => "municipal",
+        _ => "county",
+    };
 
     private static DesignationState? Latest(Guid enterpriseId, string tier, IEnumerable<DesignationState> designations) =>
         designations

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ledger.EventStore;
+using Ledger.Imports;
 using NodaTime;
 
 namespace Ledger.Designations;
@@ -38,6 +39,11 @@ public sealed record DeclarationReviewed(
 /// <summary>
 /// 认定. Carries the enterprise, county, tier and round itself because a historical import starts the
 /// stream with it (no declaration before it), and so that award calculation needs no other event.
+/// <see cref="CountyCode"/> is the county the enterprise was in on <see cref="RecognizedOn"/>.
+/// <see cref="Authority"/> is the recognising department's name as printed, <see cref="AuthorityCode"/> the division it
+/// belongs to (null only on events recorded before authorities were coded). A historical recognition names its
+/// <see cref="ImportBatch"/> and lists in <see cref="SkippedRules"/> every rule the import did not apply (null on events
+/// recorded before imports listed them).
 /// </summary>
 [EventType("designation-recognized")]
 public sealed record DesignationRecognized(
@@ -48,22 +54,30 @@ public sealed record DesignationRecognized(
     string Tier,
     int Round,
     string Authority,
+    string? AuthorityCode,
     string DocumentNumber,
     LocalDate RecognizedOn,
     LocalDate ValidFrom,
     LocalDate ValidTo,
     bool Historical,
+    string? ImportBatch,
     PrerequisiteOverride? PrerequisiteOverride,
+    IReadOnlyList<SkippedRule>? SkippedRules,
     string Actor,
     Instant RecognizedAt) : IDesignationEvent;
 
-/// <summary>复审/复核. <see cref="NewValidTo"/> is set exactly when the renewal passed.</summary>
+/// <summary>
+/// 复审/复核. <see cref="NewValidTo"/> is set exactly when the renewal passed. <see cref="CountyCode"/> is the county the
+/// enterprise was in on <see cref="DecidedOn"/>, which a renewal award follows (null on events recorded before renewals
+/// carried it: then the designation's county).
+/// </summary>
 [EventType("renewal-reviewed")]
 public sealed record RenewalReviewed(
     Guid DesignationId,
     RenewalOutcome Outcome,
     LocalDate DecidedOn,
     LocalDate? NewValidTo,
+    string? CountyCode,
     string Reviewer,
     string? Note,
     string Actor,

@@ -23,9 +23,9 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
         var result = await runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
-            // The enterprise's own USCC and county, as of now, whatever the command carried.
+            // The enterprise's own USCC, and the county it was in on the declaration date, whatever the command carried.
             var declared = DesignationDecider.Decide(
-                command with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyCode },
+                command with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyOn(command.DeclaredOn) },
                 await EnterpriseDesignationsAsync(command.EnterpriseId, ct), reference);
             return [new StreamAppend(declared.DesignationId, StreamType, ExpectedVersion.NoStream, declared.CountyCode, [declared])];
         }, cancellationToken: cancellationToken);
@@ -45,13 +45,10 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
         var followUps = new List<object>();
         var result = await runner.RunAsync(context, command with { At = default }, async ct =>
         {
+            // The enterprise's stream with its moves: the recognition belongs to the county of its own date.
             var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
-            if (command.Historical is { } historical && (historical.Uscc != enterprise.Uscc || historical.CountyCode != enterprise.CountyCode))
-            {
-                command = command with { Historical = historical with { Uscc = enterprise.Uscc, CountyCode = enterprise.CountyCode } };
-            }
             var designations = await EnterpriseDesignationStreamsAsync(command.EnterpriseId, ct);
-            var recognized = DesignationDecider.Decide(command, [.. designations.Select(d => d.State)], reference);
+            var recognized = DesignationDecider.Decide(command, enterprise, [.. designations.Select(d => d.State)], reference);
             // Appended at the version the decision read: a recognition committed meanwhile makes this one a conflict.
             var version = designations.FirstOrDefault(d => d.State.Id == recognized.DesignationId)?.Version ?? ExpectedVersion.NoStream;
             // A policy issued while this commits is invisible to both: the catch-up after the commit closes that gap.
@@ -73,14 +70,14 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
             var current = await LoadExistingAsync(command.DesignationId, ct);
             var state = current.State;
             var laterRound = await Store.StreamVersionAsync(DesignationDecider.StreamId(state.EnterpriseId, state.Tier, state.Round + 1), ct) > 0;
-            var reviewed = DesignationDecider.Decide(command, state, laterRound, reference);
+            // The enterprise's stream with its moves: the review carries the county of its decision date (docs/rules.md).
+            var enterprise = await EnterpriseAsync(state.EnterpriseId, ct);
+            var reviewed = DesignationDecider.Decide(command, state, laterRound, enterprise, reference);
             List<StreamAppend> appends = [Append(current, reviewed)];
             if (reviewed.Outcome == RenewalOutcome.Passed)
             {
-                // The enterprise's county on the renewal date: where it is now (docs/decisions.md attributes each fact as of itself).
-                var enterprise = await EnterpriseAsync(state.EnterpriseId, ct);
                 followUps.Add(new CatchUpDesignation(state.Id));
-                appends.AddRange(await awards.DetermineAsync(AwardTriggerFact.Renewal(state, reviewed, enterprise.CountyCode), command.Actor, command.At, ct));
+                appends.AddRange(await awards.DetermineAsync(AwardTriggerFact.Renewal(state, reviewed), command.Actor, command.At, ct));
             }
             return appends;
         }, cancellationToken: cancellationToken, followUps: followUps);

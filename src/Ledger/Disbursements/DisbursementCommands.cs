@@ -1,3 +1,4 @@
+using Ledger.Imports;
 using Ledger.Policies;
 using NodaTime;
 
@@ -23,7 +24,9 @@ public sealed record RequestDisbursement(
 
 /// <summary>
 /// One approval. With <see cref="Historical"/> set it records an approval signed on paper before the ledger existed:
-/// no publicity wait, and the requester may appear among the signatures (the import records what happened).
+/// no publicity wait, and the requester may appear among the signatures (the import records what happened, and lists
+/// on the event the rules it did not check). <see cref="Approver"/> is then the user who imports it (the edge stamps
+/// it), and <see cref="HistoricalApproval.SignedBy"/> the person who signed the paper.
 /// </summary>
 public sealed record ApproveDisbursement(
     Guid AwardId,
@@ -35,8 +38,8 @@ public sealed record ApproveDisbursement(
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Approver = actor, At = at };
 }
 
-/// <summary>Where a paper approval comes from and who imported it.</summary>
-public sealed record HistoricalApproval(string ImportBatch, string ImportedBy);
+/// <summary>Where a paper approval comes from (its import batch) and who signed it on paper.</summary>
+public sealed record HistoricalApproval(string ImportBatch, string SignedBy);
 
 public sealed record RejectDisbursement(Guid AwardId, Guid DisbursementId, string Reason, string Actor, Instant At) : ILedgerCommand
 {
@@ -48,14 +51,19 @@ public sealed record CancelDisbursement(Guid AwardId, Guid DisbursementId, strin
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
 }
 
-/// <summary>Records the treasury's payment of an approved disbursement.</summary>
+/// <summary>
+/// Records the treasury's payment of an approved disbursement. With <see cref="Historical"/> set it imports a payment the
+/// treasury made before the ledger held it: a value date on a non-working day is then recorded as a warning on the
+/// payment instead of refused.
+/// </summary>
 public sealed record RecordDisbursementPayment(
     Guid AwardId,
     Guid DisbursementId,
     string VoucherNumber,
     LocalDate ValueDate,
     string Actor,
-    Instant At) : ILedgerCommand
+    Instant At,
+    HistoricalImport? Historical = null) : ILedgerCommand
 {
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
 }

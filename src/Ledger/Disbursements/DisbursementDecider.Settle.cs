@@ -1,5 +1,8 @@
 using Ledger.Budgets;
 using Ledger.Designations;
+using Ledger.Enterprises;
+using Ledger.Imports;
+using Ledger.Reference;
 using NodaTime;
 
 namespace Ledger.Disbursements;
@@ -61,11 +64,17 @@ public static partial class DisbursementDecider
     /// <summary>
     /// The treasury paid an approved disbursement. Award stream: <see cref="DisbursementPaid"/>; reservation line:
     /// <see cref="BudgetPaid"/> (reserved → paid). The value date must fall in the planned payment year (the year the
-    /// amount was reserved in), must not be before the award's determination and not after the day it is recorded.
+    /// amount was reserved in), must not be before the award's determination and not after the day it is recorded, and
+    /// must be a working day (the treasury does not settle on others): a live payment on a non-working day is refused,
+    /// an imported one is recorded with a warning. The payment carries the county <paramref name="payee"/> (the award's
+    /// enterprise) was in on the value date.
     /// </summary>
-    public static Decision Decide(RecordDisbursementPayment command, AwardAccount account, DesignationState designation)
+    public static Decision Decide(
+        RecordDisbursementPayment command, AwardAccount account, DesignationState designation, Enterprise payee, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(payee);
+        ArgumentNullException.ThrowIfNull(calendar);
         var disbursement = Existing(account, command.DisbursementId);
         if (disbursement.Status != DisbursementStatus.Approved)
         {
@@ -87,8 +96,29 @@ public static partial class DisbursementDecider
                 $"valueDate: {Iso(command.ValueDate)} is before award {award.Id} was determined ({Iso(award.DeterminationDate)}); check the date on the treasury voucher.");
         }
         NotFuture(command.ValueDate, command.At, "valueDate", "a payment is recorded once the treasury has made it");
+        if (payee.Id != award.EnterpriseId)
+        {
+            throw new ArgumentException($"The payee loaded is enterprise {payee.Id}, but award {award.Id} was determined for enterprise {award.EnterpriseId}.", nameof(payee));
+        }
+        string? importBatch = null;
+        List<SkippedRule> skipped = [];
+        if (command.Historical is { } historical)
+        {
+            importBatch = Require.Text(historical.ImportBatch, "disbursement.field-required", "historical.importBatch");
+            if (ValueDateWarning(calendar, command.ValueDate) is { } warning)
+            {
+                skipped.Add(new SkippedRule(ImportRule.ValueDateWorkingDay, importBatch, actor, $"payment of disbursement {disbursement.Number} of award {award.Id} (voucher {voucher}): {warning}"));
+            }
+        }
+        else if (!calendar.IsWorkingDay(command.ValueDate))
+        {
+            throw new DomainException(
+                "disbursement.value-date-not-working-day",
+                $"valueDate: {Iso(command.ValueDate)} is not a working day ({calendar.NonWorkingReason(command.ValueDate)}) and the treasury does not settle on one; {Neighbours(calendar, command.ValueDate)}. Check the date on the treasury voucher.");
+        }
         var line = disbursement.ReservationLine;
-        return Decision.Of(new DisbursementPaid(award.Id, disbursement.Id, disbursement.Amount, voucher, command.ValueDate, actor, command.At))
+        return Decision.Of(new DisbursementPaid(
+                award.Id, disbursement.Id, disbursement.Amount, voucher, command.ValueDate, payee.CountyOn(command.ValueDate), importBatch, skipped, actor, command.At))
             .And(line, new BudgetPaid(BudgetLineKey.StreamId(line), line, disbursement.Id, award.Id, disbursement.Amount, command.ValueDate, actor, command.At));
     }
 
@@ -127,6 +157,24 @@ public static partial class DisbursementDecider
         var line = new BudgetLineKey(disbursement.DivisionCode, command.ReturnedOn.Year, level);
         return Decision.Of(new DisbursementReturned(account.Award.Id, disbursement.Id, disbursement.Amount, command.ReturnedOn, reason, actor, command.At))
             .And(line, new BudgetReturned(BudgetLineKey.StreamId(line), line, disbursement.Id, account.Award.Id, disbursement.Amount, command.ReturnedOn, actor, command.At));
+    }
+
+    /// <summary>What is wrong with an imported value date, or null when it is a working day.</summary>
+    private static string? ValueDateWarning(WorkingDayCalendar calendar, LocalDate valueDate)
+    {
+        if (!calendar.Covers(valueDate.Year))
+        {
+            return $"value date {Iso(valueDate)} could not be checked: the holiday table has no schedule for {valueDate.Year}";
+        }
+        return calendar.IsWorkingDay(valueDate)
+            ? null
+            : $"value date {Iso(valueDate)} is not a working day ({calendar.NonWorkingReason(valueDate)}); {Neighbours(calendar, valueDate)}";
+    }
+
+    private static string Neighbours(WorkingDayCalendar calendar, LocalDate date)
+    {
+        static string Or(LocalDate? day, string none) => day is { } d ? Iso(d) : none;
+        return $"the previous working day is {Or(calendar.PreviousWorkingDay(date), "not in the holiday table")} and the next is {Or(calendar.NextWorkingDay(date), "not in the holiday table")}";
     }
 
     private static Decision Release(Decision decision, AwardAccount account, Disbursement disbursement, ReleaseReason reason, string actor, Instant at)

@@ -3,6 +3,7 @@ using Ledger.Awards;
 using Ledger.Budgets;
 using Ledger.Designations;
 using Ledger.Enterprises;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.Reference;
 using NodaTime;
@@ -97,10 +98,19 @@ public static partial class DisbursementDecider
         var approver = Require.Text(command.Approver, "disbursement.field-required", "approver");
         string? importBatch = null;
         var actor = approver;
+        List<SkippedRule> skipped = [];
         if (command.Historical is { } historical)
         {
+            // The command's approver is whoever imports the paper (the edge stamps it); the paper names who signed.
             importBatch = Require.Text(historical.ImportBatch, "disbursement.field-required", "historical.importBatch");
-            actor = Require.Text(historical.ImportedBy, "disbursement.field-required", "historical.importedBy");
+            approver = Require.Text(historical.SignedBy, "disbursement.field-required", "historical.signedBy");
+            skipped.Add(new SkippedRule(ImportRule.PaperApproval, importBatch, actor,
+                $"approval of disbursement {disbursement.Number} of award {award.Id} signed on paper by {approver}; the ledger did not see the publicity period of {terms.PublicityWorkingDays} working days after {Iso(award.DeterminationDate)} nor when it was signed"));
+            if (Disbursement.ApproverComparer.Equals(approver, disbursement.Requester))
+            {
+                skipped.Add(new SkippedRule(ImportRule.ApproverIsRequester, importBatch, actor,
+                    $"{approver} requested disbursement {disbursement.Number} of award {award.Id} and signed its approval on paper (maker-checker not met)"));
+            }
         }
         else if (Disbursement.ApproverComparer.Equals(approver, disbursement.Requester))
         {
@@ -131,7 +141,7 @@ public static partial class DisbursementDecider
 
         var final = given + 1 >= required;
         var approved = new DisbursementApproved(
-            award.Id, disbursement.Id, approver, required, final, command.Historical is not null, importBatch, actor, command.At);
+            award.Id, disbursement.Id, approver, required, final, command.Historical is not null, importBatch, skipped, actor, command.At);
         if (!final)
         {
             return Decision.Of(approved);

@@ -1,5 +1,6 @@
 using Ledger.Enterprises;
 using Ledger.EventStore;
+using Ledger.Imports;
 using Ledger.Policies;
 using NodaTime;
 
@@ -40,8 +41,9 @@ public sealed record DisbursementRequested(
 /// <summary>
 /// One approver signed (复核/审批). <see cref="Final"/>: this approval completed the chain of
 /// <see cref="ApprovalsRequired"/> distinct approvers and the amount was reserved on the budget line in the same commit.
-/// <see cref="Historical"/>: a paper approval recorded by import batch <see cref="ImportBatch"/>; <see cref="Actor"/> is
-/// then who imported it, otherwise the approver.
+/// <see cref="Historical"/>: a paper approval recorded by import batch <see cref="ImportBatch"/>, <see cref="Approver"/> who
+/// signed the paper and <see cref="Actor"/> who imported it (otherwise the approver); <see cref="SkippedRules"/> lists what
+/// the ledger did not check (empty for a live approval, null on events recorded before imports listed them).
 /// </summary>
 [EventType("disbursement-approved")]
 public sealed record DisbursementApproved(
@@ -52,6 +54,7 @@ public sealed record DisbursementApproved(
     bool Final,
     bool Historical,
     string? ImportBatch,
+    IReadOnlyList<SkippedRule>? SkippedRules,
     string Actor,
     Instant ApprovedAt) : IDisbursementEvent;
 
@@ -73,7 +76,12 @@ public sealed record DisbursementCancelled(
     string Actor,
     Instant CancelledAt) : IDisbursementEvent;
 
-/// <summary>The treasury paid (国库集中支付): voucher number and value date as on the treasury's record.</summary>
+/// <summary>
+/// The treasury paid (国库集中支付): voucher number and value date as on the treasury's record. <see cref="CountyCode"/> is
+/// the county the enterprise was in on the value date (null on events recorded before payments carried it); the money
+/// is still charged to the award's budget lines. An imported payment names its <see cref="ImportBatch"/>, and
+/// <see cref="SkippedRules"/> holds its warnings (a value date on a non-working day).
+/// </summary>
 [EventType("disbursement-paid")]
 public sealed record DisbursementPaid(
     Guid AwardId,
@@ -81,6 +89,9 @@ public sealed record DisbursementPaid(
     Money Amount,
     string VoucherNumber,
     LocalDate ValueDate,
+    string? CountyCode,
+    string? ImportBatch,
+    IReadOnlyList<SkippedRule>? SkippedRules,
     string Actor,
     Instant PaidAt) : IDisbursementEvent;
 

@@ -93,7 +93,10 @@ public sealed class DisbursementHandler(
                 await RefuseUsedVoucherAsync(command.VoucherNumber, ct);
                 var account = await AccountAsync(command.AwardId, ct);
                 var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
-                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation));
+                // The enterprise's stream with its moves: the payment records the county of its value date.
+                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
+                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee, reference.Calendar));
             }, cancellationToken: cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "vouchers_pkey")

@@ -11,4 +11,7 @@ public static class EnterpriseCommandHandler
 
     public static Task Handle(CorrectEnterpriseDetails command, EnterpriseHandler enterprises, Envelope envelope, IDocumentSession session, IMessageContext messages, CancellationToken cancellationToken) =>
         enterprises.CorrectAsync(command, CommandContext.Of(envelope, session, messages), cancellationToken);
+
+    public static Task Handle(RelocateEnterprise command, EnterpriseHandler enterprises, Envelope envelope, IDocumentSession session, IMessageContext messages, CancellationToken cancellationToken) =>
+        enterprises.RelocateAsync(command, CommandContext.Of(envelope, session, messages), cancellationToken);
 }

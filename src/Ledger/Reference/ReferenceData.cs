@@ -1,6 +1,6 @@
 namespace Ledger.Reference;
 
-/// <summary>Tiers, divisions and the working-day calendar the domain decides with. Loaded once at startup from data files.</summary>
+/// <summary>Tiers, divisions, the working-day calendar and the authorities' names the domain decides with. Loaded once at startup from data files.</summary>
 public sealed class ReferenceData
 {
     private readonly Dictionary<string, Tier> _tiers;
@@ -12,11 +12,12 @@ public sealed class ReferenceData
     {
     }
 
-    public ReferenceData(IEnumerable<Tier> tiers, IEnumerable<Division> divisions, WorkingDayCalendar calendar)
+    public ReferenceData(IEnumerable<Tier> tiers, IEnumerable<Division> divisions, WorkingDayCalendar calendar, AuthorityDirectory? authorities = null)
     {
         _tiers = tiers.ToDictionary(t => t.Code, StringComparer.Ordinal);
         _divisions = divisions.ToDictionary(d => d.Code, StringComparer.Ordinal);
         Calendar = calendar;
+        Authorities = authorities ?? AuthorityDirectory.Empty;
     }
 
     public IReadOnlyDictionary<string, Tier> Tiers => _tiers;
@@ -24,6 +25,9 @@ public sealed class ReferenceData
     public IReadOnlyDictionary<string, Division> Divisions => _divisions;
 
     public WorkingDayCalendar Calendar { get; }
+
+    /// <summary>The usual names of the recognising departments and their division codes (authorities.csv).</summary>
+    public AuthorityDirectory Authorities { get; }
 
     public Tier? FindTier(string code) => _tiers.GetValueOrDefault(code);
 
@@ -40,5 +44,24 @@ public sealed class ReferenceData
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The government that recognises <paramref name="tier"/> for an enterprise in <paramref name="countyCode"/>: the
+    /// nearest division at or above the county whose level is the tier's recognising level or higher — MIIT's 100000
+    /// for a national tier, the province for a provincial one, the city for a municipal one (where a county sits directly
+    /// under its province, as Beijing's districts do, the province stands in for the city). Null when the county is unknown.
+    /// </summary>
+    public Division? RecognisingDivision(Tier tier, string countyCode)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        for (var d = FindDivision(countyCode); d is not null; d = d.ParentCode is null ? null : FindDivision(d.ParentCode))
+        {
+            if (d.Level <= tier.RecognisingLevel)
+            {
+                return d;
+            }
+        }
+        return null;
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ledger.Reference;
 
 /// <summary>
-/// Loads tiers.csv, divisions.csv and non-working-days.csv (UTF-8, header line first) and refuses
+/// Loads tiers.csv, divisions.csv, non-working-days.csv and authorities.csv (UTF-8, header line first) and refuses
 /// the whole set at the first problem, naming the file and line, so a bad edit stops the program at
 /// startup instead of deciding with half the data.
 /// </summary>
@@ -12,8 +12,9 @@ public static partial class ReferenceDataLoader
     public const string TiersFile = "tiers.csv";
     public const string DivisionsFile = "divisions.csv";
     public const string NonWorkingDaysFile = "non-working-days.csv";
+    public const string AuthoritiesFile = "authorities.csv";
 
-    /// <summary>Names a directory holding the three files, instead of <c>reference/</c> beside the binaries.</summary>
+    /// <summary>Names a directory holding the four files, instead of <c>reference/</c> beside the binaries.</summary>
     public const string DirectoryVariable = "LEDGER_REFERENCE_DIR";
 
     /// <summary>The holiday table must cover at least these years (docs/decisions.md).</summary>
@@ -32,9 +33,10 @@ public static partial class ReferenceDataLoader
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
         {
-            throw new ReferenceDataException(directory, null, $"reference data directory not found (set {DirectoryVariable} to the folder holding {TiersFile}, {DivisionsFile} and {NonWorkingDaysFile})");
+            throw new ReferenceDataException(directory, null, $"reference data directory not found (set {DirectoryVariable} to the folder holding {TiersFile}, {DivisionsFile}, {NonWorkingDaysFile} and {AuthoritiesFile})");
         }
-        return new ReferenceData(LoadTiers(directory), LoadDivisions(directory), LoadCalendar(directory));
+        var divisions = LoadDivisions(directory);
+        return new ReferenceData(LoadTiers(directory), divisions, LoadCalendar(directory), LoadAuthorities(directory, divisions));
     }
 
     private static ReferenceDataException Error(string file, CsvRow row, string reason) =>

@@ -53,6 +53,30 @@ public sealed class WorkingDayCalendar
         return date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday);
     }
 
+    /// <summary>The last working day before <paramref name="date"/>, or null when none lies in a year the table covers.</summary>
+    public LocalDate? PreviousWorkingDay(LocalDate date) => Step(date, -1);
+
+    /// <summary>The first working day after <paramref name="date"/>, or null when none lies in a year the table covers.</summary>
+    public LocalDate? NextWorkingDay(LocalDate date) => Step(date, 1);
+
+    /// <summary>Why <paramref name="date"/> is not a working day: the holiday's name, or the day of the week.</summary>
+    public string NonWorkingReason(LocalDate date) =>
+        _days.TryGetValue(date, out var listed) && listed.Kind == CalendarDayKind.Holiday
+            ? listed.Name
+            : date.DayOfWeek.ToString();
+
+    private LocalDate? Step(LocalDate date, int direction)
+    {
+        for (var day = date.PlusDays(direction); _coveredYears.Contains(day.Year); day = day.PlusDays(direction))
+        {
+            if (IsWorkingDay(day))
+            {
+                return day;
+            }
+        }
+        return null;
+    }
+
     /// <summary>
     /// The first day an award determined on <paramref name="determinationDate"/> may be approved when its
     /// policy requires <paramref name="publicityWorkingDays"/> working days of publicity (公示): the first

@@ -196,8 +196,8 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
     {
         await IssueAsync(TestPolicies.XishanDraft, "320205", "无锡市锡山区");
         var enterprise = await RegisterAsync("320205");
-        var command = new RecognizeDesignation(enterprise, "provincial-srdi", "江苏省工业和信息化厅", "苏工信〔2022〕9号", D(2022, 3, 1),
-            null, null, null, "clerk", Now, new HistoricalImport("", ""));
+        var command = new RecognizeDesignation(enterprise, "provincial-srdi", new RecognisingAuthority("320000", "江苏省工业和信息化厅"), "苏工信〔2022〕9号", D(2022, 3, 1),
+            null, null, null, "clerk", Now, new Ledger.Imports.HistoricalImport("import-2022"));
 
         var first = await App.SendAsync(command, As("clerk", key: "import-row-17"));
         var again = await App.SendAsync(command with { At = Now.Plus(Duration.FromMinutes(1)) }, As("clerk", key: "import-row-17"));
@@ -216,7 +216,7 @@ public sealed class AutomaticDeterminationTests : LedgerFixture
         await App.SendAsync(
             new ReviewDeclaration(designation, ReviewLevel.County, ReviewOutcome.Recommended, "锡山区工信局", "材料齐全", D(2022, 4, 20), "clerk", Now), As("clerk"));
 
-        await App.SendAsync(new RecognizeDesignation(enterprise, "municipal-srdi", "无锡市工业和信息化局", "锡工信〔2022〕3号",
+        await App.SendAsync(new RecognizeDesignation(enterprise, "municipal-srdi", new RecognisingAuthority("320200", "无锡市工业和信息化局"), "锡工信〔2022〕3号",
             D(2022, 6, 1), null, null, null, "clerk", Now), As("clerk"));
         var expired = await App.SendAsync(new ExpireDesignations(D(2025, 6, 1), "system", Now), As("system", "system"));
 

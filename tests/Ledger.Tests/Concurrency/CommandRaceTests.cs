@@ -86,7 +86,7 @@ public sealed class CommandRaceTests : LedgerFixture
             var enterprise = await RegisterAsync("320205");
             var designation = await RecommendedMunicipalDeclarationAsync(enterprise);
 
-            var outcomes = await RaceAsync(8, _ => App.SendAsync(new RecognizeDesignation(enterprise, "municipal-srdi", "无锡市工业和信息化局",
+            var outcomes = await RaceAsync(8, _ => App.SendAsync(new RecognizeDesignation(enterprise, "municipal-srdi", new RecognisingAuthority("320200", "无锡市工业和信息化局"),
                 "锡工信〔2022〕3号", D(2022, 6, 1), null, null, null, "clerk", Now), As("clerk")));
 
             outcomes.Count(o => o is null).ShouldBe(1, $"trial {trial}: exactly one recognition wins");

@@ -1,4 +1,5 @@
 using Ledger.Designations;
+using Ledger.Imports;
 using Ledger.Tests.Support;
 using static Ledger.Tests.Designations.DesignationFixtures;
 using static Ledger.Tests.Support.TestReference;
@@ -94,19 +95,19 @@ public class DesignationDeciderTests
     [Fact]
     public void Recognition_of_a_recommended_declaration_is_valid_for_the_tier_years_ending_the_day_before() =>
         Spec.Given(InStatus(DesignationStatus.Recommended))
-            .When(h => DesignationDecider.Decide(Recognize(), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(), Firm(h), h.Designations(), Data))
             .Then(Recognized(validTo: D(2025, 5, 31)));
 
     [Fact]
     public void Recognition_with_explicit_validity_keeps_it() =>
         Spec.Given(InStatus(DesignationStatus.Recommended))
-            .When(h => DesignationDecider.Decide(Recognize(validFrom: D(2022, 6, 1), validTo: D(2024, 12, 31)), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(validFrom: D(2022, 6, 1), validTo: D(2024, 12, 31)), Firm(h), h.Designations(), Data))
             .ThenSingle<DesignationRecognized>().ValidTo.ShouldBe(D(2024, 12, 31));
 
     [Fact]
     public void Valid_to_must_be_after_valid_from() =>
         Spec.Given(InStatus(DesignationStatus.Recommended))
-            .When(h => DesignationDecider.Decide(Recognize(validFrom: D(2022, 6, 1), validTo: D(2022, 6, 1)), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(validFrom: D(2022, 6, 1), validTo: D(2022, 6, 1)), Firm(h), h.Designations(), Data))
             .ThenFails("designation.validity")
             .Message.ShouldContain("validTo: 2022-06-01 must be after validFrom 2022-06-01");
 
@@ -114,53 +115,53 @@ public class DesignationDeciderTests
     public void Historical_recognition_starts_a_stream_without_a_declaration() =>
         Spec.Given()
             .When(h => DesignationDecider.Decide(
-                Recognize(Innovative, on: D(2022, 1, 1), historical: new HistoricalImport(Uscc, Xishan)), h.Designations(), Data))
+                Recognize(Innovative, on: D(2022, 6, 1), historical: new HistoricalImport(Batch)), Firm(h), h.Designations(), Data))
             .Then(InnovativeHeld());
 
     [Fact]
     public void Historical_recognition_after_a_revoked_round_is_round_two() =>
         Spec.Given(InStatus(DesignationStatus.Revoked))
             .When(h => DesignationDecider.Decide(
-                Recognize(on: D(2024, 6, 1), historical: new HistoricalImport(Uscc, Xishan)), h.Designations(), Data))
+                Recognize(on: D(2024, 6, 1), historical: new HistoricalImport(Batch)), Firm(h), h.Designations(), Data))
             .Then(Recognized(round: 2, on: D(2024, 6, 1), historical: true));
 
     [Fact]
     public void Prerequisite_missing_on_the_recognition_date_is_refused() =>
         Spec.Given(Declared(), Reviewed())
-            .When(h => DesignationDecider.Decide(Recognize(), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(), Firm(h), h.Designations(), Data))
             .ThenFails("designation.prerequisite-missing")
             .Message.ShouldContain("provincial-srdi requires a designation valid on 2022-06-01 of innovative-sme");
 
     [Fact]
     public void Prerequisite_that_expired_before_the_recognition_date_does_not_count() =>
         Spec.Given(Recognized(Innovative, on: D(2019, 1, 1), historical: true), Declared(), Reviewed())
-            .When(h => DesignationDecider.Decide(Recognize(), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(), Firm(h), h.Designations(), Data))
             .ThenFails("designation.prerequisite-missing");
 
     [Fact]
     public void Prerequisite_that_was_revoked_does_not_count() =>
         Spec.Given(InnovativeHeld(), new DesignationRevoked(Id(Innovative), "撤销", D(2022, 5, 1), false, Clerk, At), Declared(), Reviewed())
-            .When(h => DesignationDecider.Decide(Recognize(), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(), Firm(h), h.Designations(), Data))
             .ThenFails("designation.prerequisite-missing");
 
     [Fact]
     public void Prerequisite_override_is_recorded_in_the_recognition() =>
         Spec.Given(Declared(), Reviewed())
             .When(h => DesignationDecider.Decide(
-                Recognize(prerequisiteOverride: new PrerequisiteOverride("局长王某", "创新型中小企业认定2022年前尚未开展")), h.Designations(), Data))
+                Recognize(prerequisiteOverride: new PrerequisiteOverride("局长王某", "创新型中小企业认定2022年前尚未开展")), Firm(h), h.Designations(), Data))
             .Then(Recognized() with { PrerequisiteOverride = new PrerequisiteOverride("局长王某", "创新型中小企业认定2022年前尚未开展") });
 
     [Fact]
     public void Override_without_a_reason_is_refused() =>
         Spec.Given(Declared(), Reviewed())
-            .When(h => DesignationDecider.Decide(Recognize(prerequisiteOverride: new PrerequisiteOverride("局长王某", " ")), h.Designations(), Data))
+            .When(h => DesignationDecider.Decide(Recognize(prerequisiteOverride: new PrerequisiteOverride("局长王某", " ")), Firm(h), h.Designations(), Data))
             .ThenFails("designation.field-required")
             .Message.ShouldContain("prerequisiteOverride.reason");
 
     [Fact]
     public void Passed_renewal_extends_validity_by_the_tier_years() =>
         Spec.Given(InStatus(DesignationStatus.Recognized))
-            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 5, 20)), h.Designation(Id()), false, Data))
+            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 5, 20)), h.Designation(Id()), false, Firm(h), Data))
             .Then(Renewal(RenewalOutcome.Passed, D(2025, 5, 20), D(2028, 5, 31)));
 
     [Fact]
@@ -175,14 +176,14 @@ public class DesignationDeciderTests
     [Fact]
     public void Failed_renewal_has_no_new_valid_to() =>
         Spec.Given(InStatus(DesignationStatus.Recognized))
-            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Failed, D(2025, 5, 20), D(2028, 5, 31)), h.Designation(Id()), false, Data))
+            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Failed, D(2025, 5, 20), D(2028, 5, 31)), h.Designation(Id()), false, Firm(h), Data))
             .ThenFails("designation.validity");
 
     [Fact]
     public void Passed_renewal_after_expiry_reinstates_the_designation_from_its_decision_date()
     {
         Spec.Given(InStatus(DesignationStatus.Expired))
-            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 9, 1)), h.Designation(Id()), false, Data))
+            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 9, 1)), h.Designation(Id()), false, Firm(h), Data))
             .Then(Renewal(RenewalOutcome.Passed, D(2025, 9, 1), D(2028, 5, 31)));
 
         var state = new History([.. InStatus(DesignationStatus.Expired), Renewal(RenewalOutcome.Passed, D(2025, 9, 1), D(2028, 5, 31))]).Designation(Id());
@@ -196,7 +197,7 @@ public class DesignationDeciderTests
     [Fact]
     public void Renewal_review_is_refused_once_a_later_round_started() =>
         Spec.Given(InStatus(DesignationStatus.Expired))
-            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 9, 1)), h.Designation(Id()), laterRoundStarted: true, Data))
+            .When(h => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 9, 1)), h.Designation(Id()), laterRoundStarted: true, Firm(h), Data))
             .ThenFails("designation.later-round-started");
 
     [Fact]

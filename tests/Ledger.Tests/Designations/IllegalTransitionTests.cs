@@ -70,8 +70,8 @@ public class IllegalTransitionTests
         Step.ReviewDeclaration => DesignationDecider.Decide(
             new ReviewDeclaration(Id(), ReviewLevel.Province, ReviewOutcome.Recommended, "reviewer-province", null, D(2022, 4, 2), Clerk, At),
             history.Designation(Id()), Data),
-        Step.Recognize => DesignationDecider.Decide(Recognize(), history.Designations(), Data),
-        Step.ReviewRenewal => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 5, 20)), history.Designation(Id()), false, Data),
+        Step.Recognize => DesignationDecider.Decide(Recognize(), Firm(history), history.Designations(), Data),
+        Step.ReviewRenewal => DesignationDecider.Decide(RenewalCommand(RenewalOutcome.Passed, D(2025, 5, 20)), history.Designation(Id()), false, Firm(history), Data),
         _ => DesignationDecider.Decide(Revoke(), history.Designation(Id())),
     };
 }

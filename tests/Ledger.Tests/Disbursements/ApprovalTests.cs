@@ -1,6 +1,7 @@
 using Ledger.Awards;
 using Ledger.Budgets;
 using Ledger.Disbursements;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.Tests.Support;
 using NodaTime;
@@ -25,7 +26,7 @@ public class ApprovalTests
             .And(Requested(HiddenChampionAward, D1, 100000m, FundingLevel.City))
             .When(h => Approve(h, HiddenChampionAward, D1, ApproverWang))
             .Then(
-                new DisbursementApproved(HiddenChampionAward.AwardId, D1, ApproverWang, 1, true, false, null, ApproverWang, Now),
+                new DisbursementApproved(HiddenChampionAward.AwardId, D1, ApproverWang, 1, true, false, null, [], ApproverWang, Now),
                 new BudgetReserved(BudgetLineKey.StreamId(JiaxingCity2024), JiaxingCity2024, D1, HiddenChampionAward.AwardId, Money.Of(100000m), ApproverWang, Now));
 
     [Fact]
@@ -36,12 +37,12 @@ public class ApprovalTests
         var requested = Spec.Given(Basics).And(Requested(XishanAward, D1, 100000m, FundingLevel.County));
         requested
             .When(h => Approve(h, XishanAward, D1, ApproverWang, settings: atThreshold))
-            .Then(new DisbursementApproved(XishanAward.AwardId, D1, ApproverWang, 2, false, false, null, ApproverWang, Now));
+            .Then(new DisbursementApproved(XishanAward.AwardId, D1, ApproverWang, 2, false, false, null, [], ApproverWang, Now));
         requested
             .And(Approval(XishanAward, D1, ApproverWang, required: 2, final: false))
             .When(h => Approve(h, XishanAward, D1, ApproverZhao, settings: atThreshold))
             .Then(
-                new DisbursementApproved(XishanAward.AwardId, D1, ApproverZhao, 2, true, false, null, ApproverZhao, Now),
+                new DisbursementApproved(XishanAward.AwardId, D1, ApproverZhao, 2, true, false, null, [], ApproverZhao, Now),
                 new BudgetReserved(BudgetLineKey.StreamId(XishanCounty2024), XishanCounty2024, D1, XishanAward.AwardId, Money.Of(100000m), ApproverZhao, Now));
     }
 
@@ -91,7 +92,7 @@ public class ApprovalTests
     public void Approver_recorded_twice_in_history_counts_once()
     {
         // Two imports of the same paper signature: still one approver, so the next distinct approver is the second of two.
-        var paper = new DisbursementApproved(LittleGiantAward.AwardId, D1, ApproverWang, 2, false, true, "batch-1", "importer", Now);
+        var paper = new DisbursementApproved(LittleGiantAward.AwardId, D1, ApproverWang, 2, false, true, "batch-1", [], "importer", Now);
         Spec.Given(Basics)
             .And(Requested(LittleGiantAward, D1, 10000m, FundingLevel.County), paper, paper with { ImportBatch = "batch-2" })
             .When(h =>
@@ -165,19 +166,45 @@ public class ApprovalTests
             .Message.ShouldContain("it can be approved from 2024-10-14");
 
     [Fact]
-    public void Historical_paper_approval_skips_publicity_and_names_its_import_batch() =>
+    public void Historical_paper_approval_skips_publicity_names_its_import_batch_and_records_what_was_not_checked() =>
         Spec.Given(Basics)
             .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
-            .When(h => Approve(h, HiddenChampionAward, D1, "王科长", at: On(9, 30), historical: new HistoricalApproval("import-2024-09", "importer")))
-            .Events().OfType<DisbursementApproved>().Single()
-            .ShouldBe(new DisbursementApproved(HiddenChampionAward.AwardId, D1, "王科长", 1, true, true, "import-2024-09", "importer", On(9, 30)));
+            .When(h => Approve(h, HiddenChampionAward, D1, "importer", at: On(9, 30), historical: new HistoricalApproval("import-2024-09", "王科长")))
+            .Then(
+                new DisbursementApproved(HiddenChampionAward.AwardId, D1, "王科长", 1, true, true, "import-2024-09",
+                    [new SkippedRule(ImportRule.PaperApproval, "import-2024-09", "importer",
+                        $"approval of disbursement 1 of award {HiddenChampionAward.AwardId} signed on paper by 王科长; the ledger did not see the publicity period of 7 working days after 2024-09-27 nor when it was signed")],
+                    "importer", On(9, 30)),
+                new BudgetReserved(BudgetLineKey.StreamId(JiaxingCity2024), JiaxingCity2024, D1, HiddenChampionAward.AwardId, Money.Of(1000m), "importer", On(9, 30)));
 
     [Fact]
-    public void Historical_approval_records_the_paper_even_when_it_names_the_requester() =>
+    public void Historical_approval_signed_by_the_requester_is_recorded_with_the_maker_checker_rule_it_breaks()
+    {
+        var approved = Spec.Given(Basics)
+            .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
+            .When(h => Approve(h, HiddenChampionAward, D1, "importer", historical: new HistoricalApproval("import-2024-09", Clerk)))
+            .Events().OfType<DisbursementApproved>().ShouldHaveSingleItem();
+
+        approved.Approver.ShouldBe(Clerk);
+        approved.SkippedRules!.Select(r => (r.Rule, r.ImportBatch, r.AcceptedBy)).ShouldBe(
+            [(ImportRule.PaperApproval, "import-2024-09", "importer"), (ImportRule.ApproverIsRequester, "import-2024-09", "importer")]);
+        approved.SkippedRules![1].Detail.ShouldBe($"{Clerk} requested disbursement 1 of award {HiddenChampionAward.AwardId} and signed its approval on paper (maker-checker not met)");
+    }
+
+    [Fact]
+    public void Historical_approval_without_an_import_batch_is_refused() =>
         Spec.Given(Basics)
             .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
-            .When(h => Approve(h, HiddenChampionAward, D1, Clerk, historical: new HistoricalApproval("import-2024-09", "importer")))
-            .Events().OfType<DisbursementApproved>().ShouldHaveSingleItem();
+            .When(h => Approve(h, HiddenChampionAward, D1, "importer", historical: new HistoricalApproval(" ", "王科长")))
+            .ThenFails("disbursement.field-required")
+            .Message.ShouldContain("historical.importBatch");
+
+    [Fact]
+    public void Live_approval_skips_no_rule() =>
+        Spec.Given(Basics)
+            .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
+            .When(h => Approve(h, HiddenChampionAward, D1, ApproverWang))
+            .Events().OfType<DisbursementApproved>().Single().SkippedRules.ShouldBeEmpty();
 
     [Fact]
     public void Cancelled_award_cannot_be_approved() =>

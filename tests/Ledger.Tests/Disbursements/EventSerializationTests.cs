@@ -18,10 +18,10 @@ public class EventSerializationTests
     public static TheoryData<string, object> Events => new()
     {
         { "disbursement-requested", Requested(LittleGiantAward, D1, 1234.56m, FundingLevel.City) },
-        { "disbursement-approved", new DisbursementApproved(AwardId, D1, "王科长", 2, true, true, "import-1", "importer", Now) },
+        { "disbursement-approved", new DisbursementApproved(AwardId, D1, "王科长", 2, true, true, "import-1", [new Ledger.Imports.SkippedRule("paper-approval", "import-1", "importer", "纸质审批")], "importer", Now) },
         { "disbursement-rejected", new DisbursementRejected(AwardId, D1, "材料不全", ApproverWang, Now) },
         { "disbursement-cancelled", new DisbursementCancelled(AwardId, D1, "撤回", Clerk, Now) },
-        { "disbursement-paid", new DisbursementPaid(AwardId, D1, Money.Of(0.01m), "GK-1", D(2024, 11, 1), Clerk, Now) },
+        { "disbursement-paid", new DisbursementPaid(AwardId, D1, Money.Of(0.01m), "GK-1", D(2024, 11, 1), Haiyan, "import-1", [new Ledger.Imports.SkippedRule("value-date-working-day", "import-1", Clerk, "非工作日")], Clerk, Now) },
         { "disbursement-returned", new DisbursementReturned(AwardId, D1, Money.Of(0.01m), D(2025, 1, 6), "退汇", Clerk, Now) },
         { "clawback-demanded", new ClawbackDemanded(AwardId, C1, FundingLevel.County, Haiyan, Money.Of(10m), "造假", "admin", Now) },
         { "clawback-repaid", new ClawbackRepaid(AwardId, C1, Money.Of(5m), D(2025, 3, 3), "JK-1", Clerk, Now) },

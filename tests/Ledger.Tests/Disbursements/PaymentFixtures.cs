@@ -3,6 +3,7 @@ using Ledger.Budgets;
 using Ledger.Designations;
 using Ledger.Disbursements;
 using Ledger.Enterprises;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.Reference;
 using Ledger.Tests.Reference;
@@ -76,8 +77,8 @@ internal static class PaymentFixtures
         new(enterprise, "91350100M000100Y43", enterprise == EnterpriseA ? "海盐精工有限公司" : "锡山智造有限公司", county, "C34", account, "clerk", At);
 
     public static DesignationRecognized RecognizedFor(AwardDetermined award) =>
-        new(award.DesignationId, award.EnterpriseId, "91350100M000100Y43", award.CountyCode, award.Rule.Tier, 1, "浙江省经济和信息化厅", "浙经信〔2024〕1号",
-            award.TriggerDate, award.TriggerDate, award.TriggerDate.PlusYears(3).PlusDays(-1), false, null, "clerk", At);
+        new(award.DesignationId, award.EnterpriseId, "91350100M000100Y43", award.CountyCode, award.Rule.Tier, 1, "浙江省经济和信息化厅", "330000", "浙经信〔2024〕1号",
+            award.TriggerDate, award.TriggerDate, award.TriggerDate.PlusYears(3).PlusDays(-1), false, null, null, [], "clerk", At);
 
     public static DesignationRevoked RevokedFor(AwardDetermined award, bool clawback = false) =>
         new(award.DesignationId, "申报数据造假", D(2024, 11, 1), clawback, "admin", Now);
@@ -96,7 +97,7 @@ internal static class PaymentFixtures
             award.EnterpriseId == EnterpriseA ? AccountA : AccountB, requester, Now);
 
     public static DisbursementApproved Approval(AwardDetermined award, Guid id, string approver, int required = 1, bool final = true) =>
-        new(award.AwardId, id, approver, required, final, false, null, approver, Now);
+        new(award.AwardId, id, approver, required, final, false, null, [], approver, Now);
 
     public static BudgetReserved Reserved(AwardDetermined award, Guid id, decimal amount, BudgetLineKey line, string actor = ApproverWang) =>
         new(BudgetLineKey.StreamId(line), line, id, award.AwardId, Money.Of(amount), actor, Now);
@@ -113,7 +114,7 @@ internal static class PaymentFixtures
     public static object[] PaidTranche(AwardDetermined award, Guid id, decimal amount, FundingLevel level, LocalDate valueDate) =>
     [
         .. ApprovedTranche(award, id, amount, level, valueDate.Year),
-        new DisbursementPaid(award.AwardId, id, Money.Of(amount), "GK-" + id.ToString()[..4], valueDate, Clerk, Now),
+        new DisbursementPaid(award.AwardId, id, Money.Of(amount), "GK-" + id.ToString()[..4], valueDate, award.CountyCode, null, [], Clerk, Now),
         new BudgetPaid(BudgetLineKey.StreamId(LineOf(award, level, valueDate.Year)), LineOf(award, level, valueDate.Year), id, award.AwardId, Money.Of(amount), valueDate, Clerk, Now),
     ];
 
@@ -135,10 +136,11 @@ internal static class PaymentFixtures
             account, h.Designation(award.DesignationId), h.Policy(award.PolicyId), line, settings ?? Settings, Calendar);
     }
 
-    public static Decision Pay(History h, AwardDetermined award, Guid id, LocalDate valueDate, string voucher = "GK2024-0001", Instant? at = null) =>
+    public static Decision Pay(
+        History h, AwardDetermined award, Guid id, LocalDate valueDate, string voucher = "GK2024-0001", Instant? at = null, HistoricalImport? historical = null) =>
         DisbursementDecider.Decide(
-            new RecordDisbursementPayment(award.AwardId, id, voucher, valueDate, Clerk, at ?? Now),
-            h.Account(award.AwardId), h.Designation(award.DesignationId));
+            new RecordDisbursementPayment(award.AwardId, id, voucher, valueDate, Clerk, at ?? Now, historical),
+            h.Account(award.AwardId), h.Designation(award.DesignationId), h.Enterprise(award.EnterpriseId), Calendar);
 
     public static Decision Return(History h, AwardDetermined award, Guid id, LocalDate returnedOn, Instant? at = null) =>
         DisbursementDecider.Decide(

@@ -19,7 +19,7 @@ public class PaymentTests
             .And(ApprovedTranche(HiddenChampionAward, D1, 100000m, FundingLevel.County))
             .When(h => Pay(h, HiddenChampionAward, D1, D(2024, 11, 1), "GK2024-0815"))
             .Then(
-                new DisbursementPaid(Award, D1, Money.Of(100000m), "GK2024-0815", D(2024, 11, 1), Clerk, Now),
+                new DisbursementPaid(Award, D1, Money.Of(100000m), "GK2024-0815", D(2024, 11, 1), Haiyan, null, [], Clerk, Now),
                 new BudgetPaid(BudgetLineKey.StreamId(HaiyanCounty2024), HaiyanCounty2024, D1, Award, Money.Of(100000m), D(2024, 11, 1), Clerk, Now));
 
     [Fact]

@@ -136,8 +136,8 @@ internal sealed class RandomDatabaseGame
                     new BankAccount("中国工商银行", $"随机企业{serial}", $"620200{serial:D8}"), "clerk", setupAt),
                 clerk);
             var designation = await app.SendAsync(
-                new RecognizeDesignation(enterprise, tier, "认定机关", $"认〔{on.Year}〕{serial}号", on, null, null, null, "clerk", setupAt,
-                    new HistoricalImport("", "")),
+                new RecognizeDesignation(enterprise, tier, LedgerFixture.AuthorityFor(app.Reference, tier, county), $"认〔{on.Year}〕{serial}号", on,
+                    null, null, null, "clerk", setupAt, new Ledger.Imports.HistoricalImport("random-setup")),
                 clerk);
             var accounts = await app.Awards.AccountsAsync("designation_id = $1", CancellationToken.None, designation);
             var award = accounts.ShouldHaveSingleItem($"the {tier} recognition in {county} determined one award").Award;
@@ -234,11 +234,12 @@ internal sealed class RandomDatabaseGame
     private Command Approve()
     {
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Requested);
-        var historical = _rng.Next(25) == 0 ? new HistoricalApproval("paper-" + Step.ToString(CultureInfo.InvariantCulture), "importer") : null;
         // Now and then someone who already signed, typed in another case: one approver counts once.
         var approver = disbursement.Approvals.Count > 0 && _rng.Next(4) == 0
             ? _rng.Pick(disbursement.Approvals).Approver.ToUpperInvariant()
             : _rng.Pick(Approvers);
+        // A paper approval names who signed it; the approver sends it, as the importer would.
+        var historical = _rng.Next(25) == 0 ? new HistoricalApproval("paper-" + Step.ToString(CultureInfo.InvariantCulture), approver) : null;
         var command = new ApproveDisbursement(award.AwardId, disbursement.Id, approver, Now, historical);
         var text = $"approve #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, {disbursement.Amount} on {disbursement.ReservationLine}, requested by {disbursement.Requester}) as '{command.Approver}'{(historical is null ? "" : " historical")}";
         return Keyed("approve", text, "approver", command.Approver, ctx => _app.SendAsync(command, ctx));
@@ -265,11 +266,13 @@ internal sealed class RandomDatabaseGame
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Approved);
         var valueDate = _rng.Next(10) switch
         {
-            < 7 when disbursement.PlannedYear <= Today.Year => LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20)),
+            // A day the treasury settles on: the working day on or before the day drawn.
+            < 7 when disbursement.PlannedYear <= Today.Year => OnOrBeforeWorkingDay(LocalDate.Min(Today, new LocalDate(disbursement.PlannedYear, 12, 31)).PlusDays(-_rng.Next(0, 20))),
             // The last day of the year before the planned one, or the first of the year after: out of the planned year.
             7 => new LocalDate(disbursement.PlannedYear - 1, 12, 31),
             8 => new LocalDate(disbursement.PlannedYear + 1, 1, 1),
-            _ => Today.PlusDays(_rng.Next(-40, 6)),
+            // Around today, on a day the treasury does not settle (or in the future): refused.
+            _ => OnOrBeforeNonWorkingDay(Today.PlusDays(_rng.Next(-40, 6))),
         };
         var fresh = $"GK-{Seed}-{Step}";
         var voucher = _rng.Next(20) switch
@@ -283,6 +286,18 @@ internal sealed class RandomDatabaseGame
         var command = new RecordDisbursementPayment(award.AwardId, disbursement.Id, voucher, valueDate, "clerk-li", Now);
         var text = $"pay #{disbursement.Number} {disbursement.Id} ({disbursement.Status}, planned {disbursement.PlannedYear}) voucher '{voucher}' value date {Iso(valueDate)}";
         return Keyed("pay", text, "clerk", command.Actor, ctx => _app.SendAsync(command, ctx), () => _vouchers.Add(voucher.Trim()));
+    }
+
+    private LocalDate OnOrBeforeWorkingDay(LocalDate date) =>
+        _app.Reference.Calendar.IsWorkingDay(date) ? date : _app.Reference.Calendar.PreviousWorkingDay(date) ?? date;
+
+    private LocalDate OnOrBeforeNonWorkingDay(LocalDate date)
+    {
+        while (_app.Reference.Calendar.IsWorkingDay(date))
+        {
+            date = date.PlusDays(-1);
+        }
+        return date;
     }
 
     private Command Return()

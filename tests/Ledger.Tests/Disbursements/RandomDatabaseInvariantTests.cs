@@ -16,7 +16,7 @@ namespace Ledger.Tests.Disbursements;
 /// </summary>
 public sealed class RandomDatabaseInvariantTests : LedgerFixture
 {
-    private const int Steps = 250;
+    private const int Steps = 300;
     private const int VerifyEvery = 50;
 
     [Theory]
@@ -88,6 +88,7 @@ public sealed class RandomDatabaseInvariantTests : LedgerFixture
                 "budget.insufficient", "disbursement.exceeds-share", "disbursement.approver-is-requester", "disbursement.already-approved",
                 "disbursement.value-date-year", "disbursement.amount-not-positive", "money.precision", "disbursement.illegal-transition",
                 "disbursement.voucher-used", "disbursement.in-publicity", "clawback.exceeds-paid", "clawback.over-repayment",
+                "disbursement.value-date-not-working-day",
             ];
         expectedRefusals.Except(game.RefusalCodes).ShouldBeEmpty(
             $"seed {seed} refused only: {string.Join(", ", game.RefusalCodes.Order(StringComparer.Ordinal))}; accepted {string.Join(", ", game.AcceptedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))}");

@@ -195,9 +195,11 @@ internal sealed class RandomLedger
     private Decision ApproveOne()
     {
         var (award, disbursement) = PickDisbursement(d => d.Status == DisbursementStatus.Requested);
-        var historical = _rng.Next(25) == 0 ? new HistoricalApproval("import-" + Step, "importer") : null;
+        var approver = _rng.Pick(Approvers);
+        // A paper approval is imported by "importer" and names who signed it.
+        var historical = _rng.Next(25) == 0 ? new HistoricalApproval("import-" + Step, approver) : null;
         return DisbursementDecider.Decide(
-            new ApproveDisbursement(award.Determined.AwardId, disbursement.Id, _rng.Pick(Approvers), Now, historical),
+            new ApproveDisbursement(award.Determined.AwardId, disbursement.Id, historical is null ? approver : "importer", Now, historical),
             Accounts[award.Determined.AwardId], Designation(award), award.Policy, Line(disbursement.ReservationLine), Settings, Calendar);
     }
 
@@ -223,7 +225,7 @@ internal sealed class RandomLedger
             : Today.PlusDays(_rng.Next(-40, 6));
         return DisbursementDecider.Decide(
             new RecordDisbursementPayment(award.Determined.AwardId, disbursement.Id, "GK-" + Step, valueDate, "clerk-li", Now),
-            Accounts[award.Determined.AwardId], Designation(award));
+            Accounts[award.Determined.AwardId], Designation(award), award.Payee, Calendar);
     }
 
     private Decision ReturnOne()

@@ -23,6 +23,10 @@ public class ReferenceDataDefaultLocationTests
             100000,全国,country,
             330000,测试省,province,100000
             """);
+        folder.Write(ReferenceDataLoader.AuthoritiesFile, """
+            name,division_code,source
+            测试省经济和信息化厅,330000,现名
+            """);
         Environment.SetEnvironmentVariable(ReferenceDataLoader.DirectoryVariable, folder.Path);
         try
         {

@@ -77,13 +77,13 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     {
         _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,3,country,3");
 
-        ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "expected 7 columns");
+        ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "expected 11 columns");
     }
 
     [Fact]
     public void Tier_rank_that_is_not_a_number_is_refused()
     {
-        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,three,country,3,");
+        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,three,country,3," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "rank 'three' is not a positive whole number");
     }
@@ -94,7 +94,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [InlineData("3.5")]
     public void Tier_validity_that_is_not_a_positive_whole_number_is_refused(string years)
     {
-        _folder.Append(TiersFile, $"national-little-giant,小巨人,Little giant,3,country,{years},");
+        _folder.Append(TiersFile, $"national-little-giant,小巨人,Little giant,3,country,{years}," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, $"validity_years '{years}' is not a positive whole number");
     }
@@ -102,7 +102,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Tier_with_an_unknown_recognising_level_is_refused()
     {
-        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,3,MIIT,3,");
+        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,3,MIIT,3," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "unknown recognising_level 'MIIT'");
     }
@@ -110,7 +110,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Duplicate_tier_code_is_refused()
     {
-        _folder.Append(TiersFile, "innovative-sme,创新型中小企业,Innovative SME,1,province,3,");
+        _folder.Append(TiersFile, "innovative-sme,创新型中小企业,Innovative SME,1,province,3," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "duplicate tier code 'innovative-sme' (first on line 2)");
     }
@@ -118,7 +118,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Tier_prerequisite_naming_an_unknown_tier_is_refused()
     {
-        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,3,country,3,provincial-srdi;provincal-srdi");
+        _folder.Append(TiersFile, "national-little-giant,小巨人,Little giant,3,country,3,provincial-srdi;provincal-srdi" + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "prerequisite 'provincal-srdi' of tier 'national-little-giant' is not a tier");
     }
@@ -127,9 +127,9 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     public void Tier_prerequisite_must_rank_lower()
     {
         _folder.Write(TiersFile, """
-            code,name_zh,name_en,rank,recognising_level,validity_years,prerequisites
-            innovative-sme,创新型中小企业,Innovative SME,1,province,3,provincial-srdi
-            provincial-srdi,省级专精特新中小企业,Provincial SRDI SME,2,province,3,innovative-sme
+            code,name_zh,name_en,rank,recognising_level,validity_years,prerequisites,valid_from,valid_from_source,valid_to,valid_to_source
+            innovative-sme,创新型中小企业,Innovative SME,1,province,3,provincial-srdi,2022-06-01,s,,
+            provincial-srdi,省级专精特新中小企业,Provincial SRDI SME,2,province,3,innovative-sme,2013-07-16,s,,
             """);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 2, "must rank below tier 'innovative-sme'");
@@ -138,7 +138,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void An_unclosed_quote_is_refused()
     {
-        _folder.Append(TiersFile, "national-little-giant,\"小巨人,Little giant,3,country,3,");
+        _folder.Append(TiersFile, "national-little-giant,\"小巨人,Little giant,3,country,3," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 4, "quoted field is not closed");
     }
@@ -282,7 +282,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Blank_lines_are_skipped_but_counted()
     {
-        _folder.Write(TiersFile, ReferenceFolder.Tiers + "\n\nbad-tier,坏,Bad,x,province,3,");
+        _folder.Write(TiersFile, ReferenceFolder.Tiers + "\n\nbad-tier,坏,Bad,x,province,3," + ReferenceFolder.Life);
 
         ShouldPointAt(_folder.LoadFails(), TiersFile, 5, "rank 'x'");
     }

@@ -7,9 +7,19 @@ namespace Ledger.Tests.Reference;
 internal sealed class ReferenceFolder : IDisposable
 {
     public const string Tiers = """
-        code,name_zh,name_en,rank,recognising_level,validity_years,prerequisites
-        innovative-sme,创新型中小企业,Innovative SME,1,province,3,
-        provincial-srdi,"省级""专精特新""中小企业",Provincial SRDI SME,2,province,3,innovative-sme
+        code,name_zh,name_en,rank,recognising_level,validity_years,prerequisites,valid_from,valid_from_source,valid_to,valid_to_source
+        innovative-sme,创新型中小企业,Innovative SME,1,province,3,,2022-06-01,工信部企业〔2022〕63号,,
+        provincial-srdi,"省级""专精特新""中小企业",Provincial SRDI SME,2,province,3,innovative-sme,2013-07-16,工信部企业〔2013〕264号,,
+        """;
+
+    /// <summary>The columns a tier row needs after its prerequisites: a start and its source, no end.</summary>
+    public const string Life = ",2018-11-26,工信厅企业函〔2018〕381号,,";
+
+    public const string Authorities = """
+        name,division_code,source
+        工业和信息化部,100000,现名
+        浙江省经济和信息化厅,330000,现名
+        嘉兴市经济和信息化局,330400,现名
         """;
 
     public const string Divisions = """
@@ -26,6 +36,7 @@ internal sealed class ReferenceFolder : IDisposable
         Write(ReferenceDataLoader.TiersFile, Tiers);
         Write(ReferenceDataLoader.DivisionsFile, Divisions);
         Write(ReferenceDataLoader.NonWorkingDaysFile, NonWorkingDays());
+        Write(ReferenceDataLoader.AuthoritiesFile, Authorities);
     }
 
     public string Path { get; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ledger.Designations;
 using Ledger.Enterprises;
 using Ledger.EventStore;
+using Ledger.Imports;
 using Ledger.Testing;
 using Ledger.Tests.Reference;
 using NodaTime;
@@ -52,11 +53,29 @@ public abstract class LedgerFixture : IAsyncLifetime
             new RegisterEnterprise(UsccFor(county, serial), $"{name}{serial}", county, "制造业", account, "clerk", Now), As("clerk"));
     }
 
-    /// <summary>Records a recognition as an import of a past decision (no declaration, no prerequisite check).</summary>
-    protected Task<Guid> ImportRecognitionAsync(Guid enterprise, string tier, LocalDate on, string document = "苏工信〔2022〕1号") =>
-        App.SendAsync(
-            new RecognizeDesignation(enterprise, tier, "江苏省工业和信息化厅", document, on, null, null, null, "clerk", Now,
-                new HistoricalImport("", "")), As("clerk"));
+    /// <summary>The import batch <see cref="ImportRecognitionAsync"/> records its recognitions under.</summary>
+    protected const string ImportBatch = "import-fixture";
+
+    /// <summary>Records a recognition as an import of a past decision (no declaration; a missing prerequisite is recorded, not refused).</summary>
+    protected async Task<Guid> ImportRecognitionAsync(Guid enterprise, string tier, LocalDate on, string document = "苏工信〔2022〕1号", string batch = ImportBatch)
+    {
+        var county = (await App.Enterprises.LoadAsync(enterprise)).State!.CountyOn(on);
+        return await App.SendAsync(
+            new RecognizeDesignation(enterprise, tier, AuthorityFor(App.Reference, tier, county), document, on, null, null, null, "clerk", Now,
+                new HistoricalImport(batch)), As("clerk"));
+    }
+
+    /// <summary>The government that recognises <paramref name="tier"/> in <paramref name="county"/>, under a name of its kind.</summary>
+    public static RecognisingAuthority AuthorityFor(Ledger.Reference.ReferenceData reference, string tier, string county)
+    {
+        var division = reference.RecognisingDivision(reference.FindTier(tier)!, county)!;
+        return new RecognisingAuthority(division.Code, division.Level switch
+        {
+            Ledger.Reference.DivisionLevel.Country => "工业和信息化部",
+            Ledger.Reference.DivisionLevel.Province => division.Name + (division.Code.StartsWith("33", StringComparison.Ordinal) ? "经济和信息化厅" : "工业和信息化厅"),
+            _ => division.Name + (division.Code.StartsWith("33", StringComparison.Ordinal) ? "经济和信息化局" : "工业和信息化局"),
+        });
+    }
 
     protected async Task<IReadOnlyList<Ledger.Awards.AwardDetermined>> AwardsOfAsync(Guid enterprise)
     {

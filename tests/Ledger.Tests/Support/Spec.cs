@@ -110,7 +110,10 @@ public sealed class History(IReadOnlyList<object> events)
         events.OfType<IBudgetEvent>().Where(e => e.Line == key).Aggregate(BudgetLine.Initial(key), BudgetLine.Evolve);
 
     public Enterprise Enterprise(Guid id) =>
-        events.Where(e => e is EnterpriseRegistered r && r.EnterpriseId == id || e is EnterpriseDetailsCorrected c && c.EnterpriseId == id)
+        events.Where(e => e is EnterpriseRegistered r && r.EnterpriseId == id || e is EnterpriseDetailsCorrected c && c.EnterpriseId == id
+                || e is EnterpriseRelocated m && m.EnterpriseId == id)
             .Aggregate((Enterprise?)null, Ledger.Enterprises.Enterprise.Fold)
         ?? throw new InvalidOperationException($"enterprise {id} is not in the given history");
+
+    public bool HasEnterprise(Guid id) => events.Any(e => e is EnterpriseRegistered r && r.EnterpriseId == id);
 }
