@@ -7,6 +7,8 @@
 CREATE UNIQUE INDEX idx_mt_events_event_id ON public.mt_events USING btree (id);
 
 ALTER TABLE public.awards ADD COLUMN issuer_code text NOT NULL;
+-- The county the enterprise was in on the value date: payments (and their returns) are reported there.
+ALTER TABLE public.disbursements ADD COLUMN paid_county_code text;
 CREATE INDEX awards_determination ON public.awards (determination_date);
 
 CREATE TABLE public.enterprises (

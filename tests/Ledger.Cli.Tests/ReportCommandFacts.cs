@@ -4,6 +4,7 @@ using Ledger.Designations;
 using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
+using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.Reference;
 using Ledger.Testing;
@@ -36,8 +37,8 @@ public sealed class ReportCommandFacts : IAsyncLifetime
         _uscc = first17 + Uscc.CheckCharacter(first17);
         var enterprise = await app.SendAsync(new RegisterEnterprise(_uscc, "示例精密机械有限公司", "320205", "制造业",
             new BankAccount("中国工商银行无锡锡山支行", "示例精密机械有限公司", "1103020109000001234"), "", default), clerk);
-        var designation = await app.SendAsync(new RecognizeDesignation(enterprise, "provincial-srdi", "江苏省工业和信息化厅", "苏工信〔2022〕1号",
-            new LocalDate(2022, 1, 20), null, null, null, "", default, new HistoricalImport("", "")), clerk);
+        var designation = await app.SendAsync(new RecognizeDesignation(enterprise, "provincial-srdi", new RecognisingAuthority("320000", "江苏省工业和信息化厅"), "苏工信〔2022〕1号",
+            new LocalDate(2022, 1, 20), null, null, null, "", default, new HistoricalImport("cli-facts")), clerk);
         var award = (await app.Awards.AccountsAsync("designation_id = $1", CancellationToken.None, designation)).Single().Award.Id;
         var disbursement = Guid.NewGuid();
         await app.SendAsync(new RequestDisbursement(award, disbursement, 300000m, FundingLevel.County, 2022, "", default), clerk);

@@ -26,7 +26,7 @@ public sealed class DesignationProjection : IReadProjection
                 writer.Upsert(Designations,
                     [e.DesignationId, e.EnterpriseId, e.Tier, e.Round, e.CountyCode, StoredName.Of(DesignationStatus.Recognized),
                         Sql.Date(e.RecognizedOn), Sql.Date(e.ValidTo)],
-                    "status", "recognized_on", "valid_to");
+                    "county_code", "status", "recognized_on", "valid_to");
                 AddTrigger(writer, AwardTriggerFact.Recognition(e));
                 break;
             case RenewalReviewed { Outcome: RenewalOutcome.Passed } e:
@@ -34,7 +34,7 @@ public sealed class DesignationProjection : IReadProjection
                     new("status", StoredName.Of(DesignationStatus.Recognized)), new("valid_to", e.NewValidTo is { } to ? Sql.Date(to) : null));
                 writer.Insert(ReadTables.AwardTriggers,
                     e.DesignationId, StoredName.Of(AwardTrigger.Renewal), Sql.Date(e.DecidedOn),
-                    new Lookup(Designations, e.DesignationId, "enterprise_id"), new Lookup(Designations, e.DesignationId, "county_code"),
+                    new Lookup(Designations, e.DesignationId, "enterprise_id"), (object?)e.CountyCode ?? new Lookup(Designations, e.DesignationId, "county_code"),
                     new Lookup(Designations, e.DesignationId, "tier"));
                 break;
             case RenewalReviewed e:

@@ -17,7 +17,7 @@ public sealed class DisbursementProjection : IReadProjection
             case DisbursementRequested e:
                 writer.Insert(Disbursements,
                     e.DisbursementId, e.AwardId, e.EnterpriseId, new Lookup(ReadTables.Awards, e.AwardId, "county_code"),
-                    BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan, "requested", 0, null, null);
+                    BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan, "requested", 0, null, null, null);
                 break;
             case DisbursementApproved e:
                 writer.Increment(Disbursements, [e.DisbursementId], new Delta("approvals", 1));
@@ -35,7 +35,8 @@ public sealed class DisbursementProjection : IReadProjection
             case DisbursementPaid e:
                 writer.Insert(ReadTables.Vouchers, e.VoucherNumber, e.AwardId, e.DisbursementId);
                 writer.Update(Disbursements, [e.DisbursementId],
-                    new("status", "paid"), new("voucher_number", e.VoucherNumber), new("value_date", Sql.Date(e.ValueDate)));
+                    new("status", "paid"), new("voucher_number", e.VoucherNumber), new("value_date", Sql.Date(e.ValueDate)),
+                    new("paid_county_code", (object?)e.CountyCode ?? new Lookup(ReadTables.Awards, e.AwardId, "county_code")));
                 break;
             case DisbursementReturned e:
                 SetStatus(writer, e.DisbursementId, "returned");

@@ -14,6 +14,9 @@ public sealed class EnterpriseProjection : IReadProjection
             case EnterpriseRegistered e:
                 writer.Insert(ReadTables.Enterprises, e.EnterpriseId, e.Uscc, e.Name, e.CountyCode);
                 break;
+            case EnterpriseRelocated e:
+                writer.Update(ReadTables.Enterprises, [e.EnterpriseId], new Assignment("county_code", e.ToCountyCode));
+                break;
             case EnterpriseDetailsCorrected e:
                 foreach (var correction in e.Corrections)
                 {

@@ -40,7 +40,8 @@ public static class ReadTables
 
     public static ReadTable Disbursements { get; } = new("disbursements", 1,
         Id("disbursement_id"), Id("award_id"), Id("enterprise_id"), Text("county_code"), Text("level"), Text("division_code"),
-        Int("planned_year"), Yuan("amount"), Text("status"), Int("approvals", 0), Text("voucher_number"), Date("value_date"));
+        Int("planned_year"), Yuan("amount"), Text("status"), Int("approvals", 0), Text("voucher_number"), Date("value_date"),
+        Text("paid_county_code"));
 
     public static ReadTable Vouchers { get; } = new("vouchers", 1,
         Text("voucher_number"), Id("award_id"), Id("disbursement_id"));

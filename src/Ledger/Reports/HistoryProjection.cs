@@ -44,15 +44,18 @@ public sealed class HistoryProjection : IReadProjection
         EnterpriseDetailsCorrected e => new(e.EnterpriseId, new Lookup(ReadTables.Enterprises, e.EnterpriseId, "county_code"),
             ChinaTime.DateOf(e.CorrectedAt), null, null, null, null, null, null,
             string.Join("; ", e.Corrections.Select(c => $"{c.Field}: {c.OldValue} → {c.NewValue}")) + $" ({e.Reason})"),
+        EnterpriseRelocated e => new(e.EnterpriseId, e.ToCountyCode, e.EffectiveOn, null, null, null, null, null, null,
+            $"moved from {e.FromCountyCode} to {e.ToCountyCode} ({e.RegistryReference})" +
+            (e.FactsKept.Count > 0 ? Invariant($"; {e.FactsKept.Count} earlier fact(s) stay in {e.FromCountyCode}") : "")),
         DeclarationSubmitted e => new(e.EnterpriseId, e.CountyCode, e.DeclaredOn, null, e.Tier, e.DesignationId, null, null, null,
             Invariant($"round {e.Round}")),
         DeclarationReviewed e => OfDesignation(e.DesignationId, e.ReviewedOn, null,
             $"{StoredName.Of(e.Level)} review: {StoredName.Of(e.Outcome)} by {e.Reviewer}{Note(e.Note)}"),
         DesignationRecognized e => new(e.EnterpriseId, e.CountyCode, e.RecognizedOn, null, e.Tier, e.DesignationId, null, null, e.ValidTo,
             $"{e.Authority} {e.DocumentNumber}, valid {e.ValidFrom:uuuu-MM-dd}–{e.ValidTo:uuuu-MM-dd}" +
-            (e.Historical ? "; imported" : "") + (e.PrerequisiteOverride is { } o ? $"; prerequisite overridden by {o.By}: {o.Reason}" : "")),
+            (e.Historical ? "; imported" : "") + (e.PrerequisiteOverride is { } o ? $"; prerequisite overridden by {o.By}: {o.Reason}" : "") + Skipped(e.SkippedRules)),
         RenewalReviewed e => OfDesignation(e.DesignationId, e.DecidedOn, e.NewValidTo,
-            $"renewal {StoredName.Of(e.Outcome)} by {e.Reviewer}{Note(e.Note)}"),
+            $"renewal {StoredName.Of(e.Outcome)} by {e.Reviewer}{Note(e.Note)}") with { County = (object?)e.CountyCode ?? new Lookup(ReadTables.Designations, e.DesignationId, "county_code") },
         DesignationRevoked e => OfDesignation(e.DesignationId, e.RevokedOn, null,
             e.Reason + (e.ClawbackDemanded ? "; clawback demanded" : "")),
         DesignationExpired e => OfDesignation(e.DesignationId, e.ExpiredOn, null, "expired"),
@@ -66,10 +69,12 @@ public sealed class HistoryProjection : IReadProjection
             Invariant($"{StoredName.Of(e.Level)} share, line {e.DivisionCode} {e.PlannedYear}, requested by {e.Requester}")),
         DisbursementApproved e => OfAward(e.AwardId, ChinaTime.DateOf(e.ApprovedAt), null, e.DisbursementId,
             $"approved by {e.Approver}" + (e.Final ? Invariant($" (final, {e.ApprovalsRequired} of {e.ApprovalsRequired})") : "") +
-            (e.Historical ? $"; paper approval, import {e.ImportBatch}" : "")),
+            (e.Historical ? $"; paper approval, import {e.ImportBatch}" : "") + Skipped(e.SkippedRules)),
         DisbursementRejected e => OfAward(e.AwardId, ChinaTime.DateOf(e.RejectedAt), null, e.DisbursementId, $"rejected: {e.Reason}"),
         DisbursementCancelled e => OfAward(e.AwardId, ChinaTime.DateOf(e.CancelledAt), null, e.DisbursementId, $"cancelled: {e.Reason}"),
-        DisbursementPaid e => OfAward(e.AwardId, e.ValueDate, e.Amount, e.DisbursementId, $"voucher {e.VoucherNumber}"),
+        DisbursementPaid e => OfAward(e.AwardId, e.ValueDate, e.Amount, e.DisbursementId,
+            $"voucher {e.VoucherNumber}" + (e.ImportBatch is { } batch ? $"; import {batch}" : "") + Skipped(e.SkippedRules))
+            with { County = (object?)e.CountyCode ?? new Lookup(ReadTables.Awards, e.AwardId, "county_code") },
         DisbursementReturned e => OfAward(e.AwardId, e.ReturnedOn, e.Amount, e.DisbursementId, $"returned by the bank: {e.Reason}"),
         ClawbackDemanded e => OfAward(e.AwardId, ChinaTime.DateOf(e.DemandedAt), e.Amount, null,
             $"clawback of the {StoredName.Of(e.Level)} share ({e.DivisionCode}): {e.Reason}"),
@@ -85,6 +90,9 @@ public sealed class HistoryProjection : IReadProjection
         new Lookup(ReadTables.Awards, award, "enterprise_id"), new Lookup(ReadTables.Awards, award, "county_code"),
         date, amount, new Lookup(ReadTables.Awards, award, "tier"), new Lookup(ReadTables.Awards, award, "designation_id"), award,
         disbursement, null, detail);
+
+    private static string Skipped(IReadOnlyList<Imports.SkippedRule>? rules) =>
+        rules is { Count: > 0 } ? "; not checked: " + string.Join(", ", rules.Select(r => r.Rule)) : "";
 
     private static string Note(string? note) => string.IsNullOrWhiteSpace(note) ? "" : $" ({note})";
 

@@ -1,6 +1,7 @@
 using Ledger.Awards;
 using Ledger.Budgets;
 using Ledger.Clawbacks;
+using Ledger.Disbursements;
 using Ledger.ReadModels;
 using NodaTime;
 
@@ -64,10 +65,18 @@ public sealed class MovementProjection : IReadProjection
                 break;
             case BudgetPaid e:
                 Move(writer, @event.Id, MovementMeasure.Reserved, e.Line.Level, AwardKeys.Of(e.AwardId), e.Line.FiscalYear, e.ValueDate, Money.Zero - e.Amount);
-                Move(writer, @event.Id, MovementMeasure.Paid, e.Line.Level, AwardKeys.Of(e.AwardId), e.ValueDate.Year, e.ValueDate, e.Amount);
                 break;
-            case BudgetReturned e:
-                Move(writer, @event.Id, MovementMeasure.Returned, e.Line.Level, AwardKeys.Of(e.AwardId), e.ReturnedOn.Year, e.ReturnedOn, e.Amount);
+            case DisbursementPaid e:
+                // Reported in the county the enterprise was in on the value date (an older event without it: the award's).
+                Move(writer, @event.Id, MovementMeasure.Paid, new Lookup(ReadTables.Disbursements, e.DisbursementId, "level"),
+                    AwardKeys.Of(e.AwardId) with { County = (object?)e.CountyCode ?? new Lookup(ReadTables.Awards, e.AwardId, "county_code") },
+                    e.ValueDate.Year, e.ValueDate, e.Amount);
+                break;
+            case DisbursementReturned e:
+                // A return goes back where its payment was reported.
+                Move(writer, @event.Id, MovementMeasure.Returned, new Lookup(ReadTables.Disbursements, e.DisbursementId, "level"),
+                    AwardKeys.Of(e.AwardId) with { County = new Lookup(ReadTables.Disbursements, e.DisbursementId, "paid_county_code") },
+                    e.ReturnedOn.Year, e.ReturnedOn, e.Amount);
                 break;
             case ClawbackDemanded e:
                 var demanded = ChinaTime.DateOf(e.DemandedAt);
@@ -88,13 +97,17 @@ public sealed class MovementProjection : IReadProjection
     }
 
     private static void Move(
-        IReadModelWriter writer, Guid eventId, string measure, Policies.FundingLevel level, AwardKeys award, int year, LocalDate on, Money amount)
+        IReadModelWriter writer, Guid eventId, string measure, Policies.FundingLevel level, AwardKeys award, int year, LocalDate on, Money amount) =>
+        Move(writer, eventId, measure, BudgetLineKey.LevelName(level), award, year, on, amount);
+
+    /// <param name="levelName">The funding level's stored name, or a <see cref="Lookup"/> of it.</param>
+    private static void Move(
+        IReadModelWriter writer, Guid eventId, string measure, object levelName, AwardKeys award, int year, LocalDate on, Money amount)
     {
         if (amount == Money.Zero)
         {
             return;
         }
-        var levelName = BudgetLineKey.LevelName(level);
         writer.Insert(ReadTables.AwardMovements,
             eventId, measure, levelName, award.Award, award.Enterprise, award.County, award.Tier, award.Issuer, year, Sql.Date(on), amount.Yuan);
         writer.Add(ReadTables.AnnualTotals, [year, award.County, award.Tier, levelName, award.Issuer], new Delta(measure, amount.Yuan));

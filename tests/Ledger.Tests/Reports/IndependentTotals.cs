@@ -4,8 +4,8 @@ namespace Ledger.Tests.Reports;
 
 /// <summary>
 /// The annual totals computed a second way, for the tests only: one plain SQL query over the events' jsonb in
-/// <c>mt_events</c> and their chain positions, never the read tables or the projections' code. It works from the
-/// disbursement and clawback events (the projections use the budget events), so a slip in either shows.
+/// <c>mt_events</c> and their chain positions, never the read tables or the projections' code (determined amounts
+/// from the award events' totals, where the projection splits them per funding level), so a slip in either shows.
 /// </summary>
 internal static class IndependentTotals
 {
