@@ -34,6 +34,7 @@ public static class LedgerCli
         root.Subcommands.Add(MigrateCommand.Create(output));
         root.Subcommands.Add(VerifyCommand.Create(output));
         root.Subcommands.Add(SchemaExportCommand.Create(output));
+        root.Subcommands.Add(OutboxCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
