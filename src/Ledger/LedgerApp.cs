@@ -46,7 +46,7 @@ public sealed record LedgerAppOptions
     /// <summary>Extra Wolverine configuration (the codegen test adds the runtime compiler).</summary>
     public Action<WolverineOptions>? ConfigureWolverine { get; init; }
 
-    /// <summary>Where treasury instruction files go, created when missing. Null: <see cref="Treasury.TreasuryFolder.Default"/>.</summary>
+    /// <summary>Where treasury instruction files go, created when missing. Null: the default of <see cref="Treasury.TreasuryFolder.Of"/>.</summary>
     public string? TreasuryFolder { get; init; }
 
     /// <summary>Hooks in writing a treasury line; only the crash tests' host sets its own.</summary>
@@ -132,7 +132,7 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton<BudgetHandler>();
         builder.Services.AddSingleton<DisbursementHandler>();
         builder.Services.AddSingleton<ClawbackHandler>();
-        builder.Services.AddSingleton(options.TreasuryFolder is { } folder ? new TreasuryFolder(folder) : TreasuryFolder.Default(database));
+        builder.Services.AddSingleton(TreasuryFolder.Of(options.TreasuryFolder, database));
         builder.Services.AddSingleton(options.TreasuryFaultPoints);
         builder.Services.AddSingleton<TreasuryInstructionWriter>();
         builder.Services.AddMarten(marten => Configure(marten, database.App))
@@ -166,7 +166,7 @@ public sealed class LedgerApp : IAsyncDisposable
         options.CodeGeneration.TypeLoadMode = ledger.TypeLoadMode;
         options.CodeGeneration.GeneratedCodeOutputPath = GeneratedCodeFolder;
         options.Policies.AutoApplyTransactions();
-        // Follow-ups (catch-ups) are stored with the events that caused them and survive a crash.
+        // Follow-ups (catch-ups, treasury instructions) are stored with the events that caused them and survive a crash.
         options.Policies.UseDurableLocalQueues();
         // Stored messages in the ledger's one JSON form (NodaTime instants, amounts at scale 2).
         options.DefaultSerializer = new SystemTextJsonSerializer(LedgerJson.CreateMutable());

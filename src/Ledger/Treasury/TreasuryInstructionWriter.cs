@@ -3,18 +3,19 @@ using Npgsql;
 
 namespace Ledger.Treasury;
 
-/// <summary>Where the treasury instruction files go (<see cref="LedgerAppOptions.TreasuryFolder"/>, or its default).</summary>
+/// <summary>Where the treasury instruction files go: one folder per ledger database, created when the first line is written.</summary>
 public sealed record TreasuryFolder(string Path)
 {
     /// <summary>
-    /// <c>treasury/</c> in the embedded server's data folder (beside <c>pgdata/</c>), the ledger's own place; with a
-    /// server given by connection string the ledger has no folder of its own, so <c>treasury/</c> under the working
-    /// directory.
+    /// The configured folder (<see cref="LedgerAppOptions.TreasuryFolder"/>), else <c>treasury/</c> in the embedded
+    /// server's data folder (beside <c>pgdata/</c>), the ledger's own place; with a server given by connection string the
+    /// ledger has no folder of its own, so <c>treasury/</c> under the working directory. Always as a full path.
     /// </summary>
-    public static TreasuryFolder Default(LedgerDatabase database)
+    public static TreasuryFolder Of(string? configured, LedgerDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return new(System.IO.Path.Combine(database.Server?.DataRoot ?? Directory.GetCurrentDirectory(), "treasury"));
+        var folder = configured ?? System.IO.Path.Combine(database.Server?.DataRoot ?? Directory.GetCurrentDirectory(), "treasury");
+        return new(System.IO.Path.GetFullPath(folder));
     }
 }
 
