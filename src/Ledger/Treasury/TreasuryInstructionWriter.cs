@@ -38,13 +38,6 @@ public sealed class TreasuryInstructionWriter(TreasuryFolder folder, LedgerDatab
 
     public string Folder => folder.Path;
 
-    /// <summary>The file an instruction's line goes into.</summary>
-    public string PathOf(WriteTreasuryInstruction instruction)
-    {
-        ArgumentNullException.ThrowIfNull(instruction);
-        return Path.Combine(folder.Path, instruction.FileName);
-    }
-
     /// <returns>Whether the line was written now (false: the file held it already).</returns>
     public async Task<bool> WriteAsync(WriteTreasuryInstruction instruction, CancellationToken cancellationToken = default)
     {

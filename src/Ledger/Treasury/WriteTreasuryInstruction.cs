@@ -46,7 +46,7 @@ public sealed record WriteTreasuryInstruction(
     /// <summary>"330424-county-2024-11-04.csv": the paying division, its level and the approval date.</summary>
     [JsonIgnore]
     public string FileName => string.Create(CultureInfo.InvariantCulture,
-        $"{Line.DivisionCode}-{BudgetLineKey.LevelName(Line.Level)}-{ApprovalDate:yyyy'-'MM'-'dd}.csv");
+        $"{Line.DivisionCode}-{BudgetLineKey.LevelName(Line.Level)}-{ApprovalDate:uuuu'-'MM'-'dd}.csv");
 
     /// <summary>The columns of an instruction file, in order; <see cref="Fields"/> gives a line's values.</summary>
     public static IReadOnlyList<string> Columns => ColumnNames;
