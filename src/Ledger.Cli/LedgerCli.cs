@@ -39,6 +39,7 @@ public static class LedgerCli
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(OutboxCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,12 +1,17 @@
 using System.CommandLine;
 using Ledger.EventStore;
 using Ledger.Reference;
+using Ledger.Treasury;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Cli;
 
 /// <summary><c>ledger up</c>: start (or reach) the database, apply migrations, report, and stay up until Ctrl-C.</summary>
 internal static class UpCommand
 {
+    /// <summary>Where treasury instruction files go; unset, beside the embedded server's data or under the working directory.</summary>
+    internal const string TreasuryFolderVariable = "LEDGER_TREASURY";
+
     private static readonly Option<bool> Once = new("--once") { Description = "Exit after start-up instead of waiting for Ctrl-C." };
 
     public static Command Create(TextWriter output)
@@ -18,13 +23,15 @@ internal static class UpCommand
             // Reference data first: a bad file stops start-up (naming file and line) before anything touches the database.
             var reference = ReferenceDataLoader.LoadDefault();
             await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
-            await using var app = await LedgerApp.StartAsync(database, reference, cancellationToken: cancellationToken);
+            var options = new LedgerAppOptions { TreasuryFolder = Environment.GetEnvironmentVariable(TreasuryFolderVariable) is { Length: > 0 } folder ? folder : null };
+            await using var app = await LedgerApp.StartAsync(database, reference, options, cancellationToken);
             var head = await app.Store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server
                 ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}"
                 : $"Ledger database ready: {database.Description}");
             await output.WriteLineAsync($"Reference data: {reference.Tiers.Count} tiers, {reference.Divisions.Count} divisions, working-day calendar {reference.Calendar.CoveredYears.Min()}–{reference.Calendar.CoveredYears.Max()} ({ReferenceDataLoader.DefaultDirectory})");
             await output.WriteLineAsync($"Events: {head.Position}; chain head {head.HashHex}");
+            await output.WriteLineAsync($"Treasury instructions: {app.Host.Services.GetRequiredService<TreasuryInstructionWriter>().Folder}");
             if (parsed.GetValue(Once))
             {
                 return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using Ledger.EventStore;
+using Wolverine.Runtime;
 
 namespace Ledger;
 
@@ -50,6 +51,12 @@ public sealed class CommandRunner(EventStore.EventStore store)
             // a different command under the key, the typed refusal); a failed save left nothing pending.
             if (await store.IdempotentResultAsync(raced, fingerprint!, cancellationToken) is { } winner)
             {
+                // The follow-ups this attempt published went down with its transaction, but Wolverine would still send
+                // them from memory once the handler returns (a second treasury instruction for one approval).
+                if (context.Messages is MessageContext messages)
+                {
+                    await messages.ClearAllAsync();
+                }
                 return winner;
             }
             throw;

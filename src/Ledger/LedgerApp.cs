@@ -9,11 +9,13 @@ using Ledger.Disbursements;
 using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.EventStore.Marten;
+using Ledger.EventStore.Serialization;
 using Ledger.Imports;
 using Ledger.Policies;
 using Ledger.PublishedFigures;
 using Ledger.ReadModels;
 using Ledger.Reference;
+using Ledger.Treasury;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +26,7 @@ using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Marten;
+using Wolverine.Runtime.Serialization;
 using ConcurrencyException = Ledger.EventStore.ConcurrencyException;
 
 namespace Ledger;
@@ -48,6 +51,12 @@ public sealed record LedgerAppOptions
 
     /// <summary>Extra Wolverine configuration (the codegen test adds the runtime compiler).</summary>
     public Action<WolverineOptions>? ConfigureWolverine { get; init; }
+
+    /// <summary>Where treasury instruction files go, created when missing. Null: the default of <see cref="Treasury.TreasuryFolder.Of"/>.</summary>
+    public string? TreasuryFolder { get; init; }
+
+    /// <summary>Hooks in writing a treasury line; only the crash tests' host sets its own.</summary>
+    public ITreasuryFaultPoints TreasuryFaultPoints { get; init; } = NoTreasuryFaults.Instance;
 }
 
 /// <summary>
@@ -144,6 +153,9 @@ public sealed class LedgerApp : IAsyncDisposable
         builder.Services.AddSingleton<PublishedFigureHandler>();
         builder.Services.AddSingleton<Reports.ReportReader>();
         builder.Services.AddSingleton<ImportAudit>();
+        builder.Services.AddSingleton(TreasuryFolder.Of(options.TreasuryFolder, database));
+        builder.Services.AddSingleton(options.TreasuryFaultPoints);
+        builder.Services.AddSingleton<TreasuryInstructionWriter>();
         builder.Services.AddMarten(marten => Configure(marten, database.App))
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);
@@ -172,8 +184,11 @@ public sealed class LedgerApp : IAsyncDisposable
         options.CodeGeneration.TypeLoadMode = ledger.TypeLoadMode;
         options.CodeGeneration.GeneratedCodeOutputPath = GeneratedCodeFolder;
         options.Policies.AutoApplyTransactions();
-        // Follow-ups (catch-ups) are stored with the events that caused them and survive a crash.
+        // Follow-ups (catch-ups, treasury instructions) are stored with the events that caused them and survive a crash.
         options.Policies.UseDurableLocalQueues();
+        // Stored messages in the ledger's one JSON form (NodaTime instants, amounts at scale 2).
+        options.DefaultSerializer = new SystemTextJsonSerializer(LedgerJson.CreateMutable());
+        TreasuryInstructionHandler.Route(options);
         // A conflict on a stream the command read but did not aim at (a busy budget line, a stack stream, an award a
         // concurrent catch-up created) is decided again on fresh state; one on its own stream goes back to the caller.
         // Each round of a retry lets at least one of the racers commit, so eight rounds settle eight racers on one line.

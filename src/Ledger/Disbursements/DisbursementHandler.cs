@@ -56,8 +56,11 @@ public sealed class DisbursementHandler(
         }
     }
 
-    public Task ApproveAsync(ApproveDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>
-        runner.RunAsync(context, command with { At = default }, async ct =>
+    /// <summary>The final approval also publishes the treasury's payment instruction, committed with it (Wolverine's outbox).</summary>
+    public Task ApproveAsync(ApproveDisbursement command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var followUps = new List<object>();
+        return runner.RunAsync(context, command with { At = default }, async ct =>
         {
             var account = await AccountAsync(command.AwardId, ct);
             var disbursement = account.Find(command.DisbursementId)
@@ -66,8 +69,15 @@ public sealed class DisbursementHandler(
             var policy = (await PolicyHandler.LoadAsync(Store, account.Award.PolicyId, null, ct)).State;
             var line = await budgets.LoadAsync(disbursement.ReservationLine, null, ct);
             var decision = DisbursementDecider.Decide(command, account, designation, policy, line.State, settings, reference.Calendar);
+            if (TreasuryInstructions.Sent(decision) is { } approved)
+            {
+                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
+                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
+                followUps.Add(TreasuryInstructions.For(approved, disbursement, account.Award, policy, payee, reference));
+            }
             return DecisionStreams.Appends(account, decision, new Dictionary<BudgetLineKey, long> { [line.State.Key] = line.Version });
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken, followUps: followUps);
+    }
 
     public Task RejectAsync(RejectDisbursement command, CommandContext context, CancellationToken cancellationToken = default) =>
         runner.RunAsync(context, command with { At = default }, async ct =>

@@ -24,16 +24,30 @@ public abstract class LedgerFixture : IAsyncLifetime
 
     protected LedgerDatabase Database => _db;
 
+    /// <summary>The test's own folder for treasury instruction files (created by the first line written), removed afterwards.</summary>
+    protected string TreasuryFolder { get; } = Path.Combine(Path.GetTempPath(), $"ledger-treasury-{Guid.NewGuid():N}");
+
+    /// <summary>How the test's ledger runs; a test class may change it (its treasury folder, its fault points).</summary>
+    protected virtual LedgerAppOptions AppOptions => new() { Clock = Clock, TreasuryFolder = TreasuryFolder };
+
     public async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
-        App = await LedgerApp.StartAsync(_db, ShippedReferenceData.Instance, new LedgerAppOptions { Clock = Clock });
+        App = await LedgerApp.StartAsync(_db, ShippedReferenceData.Instance, AppOptions);
     }
 
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await _db.DisposeAsync();
+        if (Directory.Exists(TreasuryFolder))
+        {
+            Directory.Delete(TreasuryFolder, recursive: true);
+        }
+        else if (File.Exists(TreasuryFolder))
+        {
+            File.Delete(TreasuryFolder);
+        }
     }
 
     protected static Caller As(string actor, string role = "clerk", string? key = null) => new(actor, role, key);
