@@ -1,8 +1,10 @@
 // What the ledger's append costs: plain INSERTs of the same rows (raw), Marten as the ledger configures it
 // without the hash chain (marten), and the ledger's append, Marten plus the chain (chain), all in one run
 // on a durable private server, interleaved in rounds. Also Marten's Rich append mode against Quick, and,
-// with --cold-start, the wall time of `ledger up --once`.
+// with --cold-start, the wall time of `ledger up --once`. With --read-side, the read side instead (ReadSideBenchmark):
+// reports and the rebuild over N events loaded through the ledger's own Marten sessions.
 // Usage: dotnet run -c Release --project tests/Ledger.Benchmarks [-- [--rounds N] [--events N] [--quick] [--cold-start] [--no-analyze] [--dir PATH]]
+//        dotnet run -c Release --project tests/Ledger.Benchmarks -- --read-side [--events N] [--quick] [--explain] [--no-analyze] [--dir PATH]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -19,7 +21,10 @@ const int ParallelWriters = 8;
 const int ImportStreams = 200;
 const string Usage =
     "usage: Ledger.Benchmarks [--rounds N (>= 3)] [--events N (>= 10, per round and scenario)] [--quick] [--cold-start] [--no-analyze] [--dir PATH]\n" +
-    "  --quick       small sizes for a smoke run (3 rounds of 200 events unless given)\n" +
+    "       Ledger.Benchmarks --read-side [--events N (loaded, default 1,000,000)] [--quick] [--explain] [--no-analyze] [--dir PATH]\n" +
+    "  --quick       small sizes for a smoke run (3 rounds of 200 events unless given; --read-side: 20,000 events)\n" +
+    "  --read-side   reports (totals, histories, as-of totals) and the rebuild of the read tables over N events loaded\n" +
+    "  --explain     with --read-side: EXPLAIN ANALYZE of the report queries, custom and generic plans\n" +
     "  --cold-start  also time `ledger up --once` (builds src/Ledger.Cli in Release first)\n" +
     "  --no-analyze  skip the ANALYZE after the warm-up (fresh-database statistics, as right after `ledger up`)\n" +
     "  --dir PATH    parent folder of the temporary data folders (default: /var/lib as root, else the temp folder)";
@@ -28,6 +33,8 @@ int? rounds = null;
 int? events = null;
 var quick = false;
 var coldStart = false;
+var readSide = false;
+var explain = false;
 var analyze = true;
 string? parent = null;
 for (var i = 0; i < args.Length; i++)
@@ -50,6 +57,12 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--cold-start":
             coldStart = true;
+            break;
+        case "--read-side":
+            readSide = true;
+            break;
+        case "--explain":
+            explain = true;
             break;
         case "--dir" when i + 1 < args.Length && Directory.Exists(args[i + 1]):
             parent = Path.GetFullPath(args[i + 1]);
@@ -107,7 +120,9 @@ try
     var server = EmbeddedPostgres.Start(new EmbeddedPostgresOptions { DataRoot = Path.Combine(root, "server"), Durable = true });
     try
     {
-        exit = await AppendBenchmarkAsync(server, cancel.Token);
+        exit = readSide
+            ? await ReadSideBenchmark.RunAsync(server, new ReadSideOptions(events ?? (quick ? 20_000 : 1_000_000), analyze, explain), cancel.Token)
+            : await AppendBenchmarkAsync(server, cancel.Token);
     }
     finally
     {

@@ -42,7 +42,9 @@ public static partial class ReadSideBenchmark
         await using var database = await LedgerDatabase.OpenAsync(
             new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = Database }.ConnectionString, cancellationToken: cancellationToken);
         var reference = ReferenceDataLoader.LoadDefault();
-        await using var app = await LedgerApp.StartAsync(database, reference, cancellationToken: cancellationToken);
+        // Treasury files (none are written: the load appends no command) stay in the benchmark's temporary folder.
+        await using var app = await LedgerApp.StartAsync(database, reference,
+            new LedgerAppOptions { TreasuryFolder = Path.Combine(server.DataRoot, "treasury") }, cancellationToken);
         await PrintMachineAsync(database, server, cancellationToken);
 
         var clock = Stopwatch.StartNew();
@@ -100,8 +102,7 @@ public static partial class ReadSideBenchmark
         PrintTable(load, totals, history, asOf, rebuild);
         if (options.Explain)
         {
-            var (year, county) = CountyYear();
-            await ExplainAsync(database, year, county, loader.Enterprises[random.Next(loader.Enterprises.Count)].EnterpriseId, midpoint.Position, load.Midpoint, cancellationToken);
+            await ExplainAsync(database, midpoint.Position, load.Midpoint, cancellationToken);
         }
         return ok ? 0 : 1;
     }
@@ -151,7 +152,7 @@ public static partial class ReadSideBenchmark
         {
             var met = s.Read99 < targetMs ? "yes" : "NO";
             Console.WriteLine($"{name,-34} {s.Read.Count,5} {s.Read50,7:F2} {s.Read95,7:F2} {s.Read99,7:F2}  {$"p99 < {targetMs:N0} ms",-13} {met,-3}  " +
-                $"{$"{s.Base50:F2}/{s.Base99:F2}",16}  {$"{s.Read50 / s.Base50:F0}/{s.Read99 / s.Base99:F0}",13}");
+                $"{$"{s.Base50:F2}/{s.Base99:F2}",16}  {$"{s.Read50 / s.Base50:F1}/{s.Read99 / s.Base99:F1}",13}");
         }
         Row("(a) totals, one county-year", totals, ReadTargetMs);
         Row("(b) history, one enterprise", history, ReadTargetMs);
@@ -165,6 +166,11 @@ public static partial class ReadSideBenchmark
             $"{rebuild.LimitPerSecond,10:N0}  {r.EventsPerSecond / rebuild.LimitPerSecond,13:F2}");
         Console.WriteLine($"    rebuild phases: {string.Join(", ", rebuild.Phases.Select(p => $"{p.Phase} {p.Seconds:F1} s"))}; " +
             $"{r.Tables.Sum(t => t.Rows):N0} rows in {r.Tables.Count} tables, {(r.Identical ? "identical to the inline tables" : "DIFFERENT from the inline tables")}");
+        if (rebuild.Workaround)
+        {
+            Console.WriteLine("    NOTE: ReadProjections.All as shipped fails the rebuild at the first dual-approval disbursement (MemoryReadModel.AddTo);");
+            Console.WriteLine("    the figure is with int increments rewritten as updates (IntIncrements), otherwise the same projections and rebuild.");
+        }
         Console.WriteLine($"    limit: SELECT of {rebuild.Selected:N0} events in chain order {rebuild.SelectSeconds:F1} s (first, cold: {rebuild.ColdSelectSeconds:F1} s) " +
             $"+ binary COPY of {rebuild.Copied:N0} rows {rebuild.CopySeconds:F1} s = {rebuild.SelectSeconds + rebuild.CopySeconds:F1} s");
         var missed = new List<string>();
