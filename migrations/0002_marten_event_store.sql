@@ -507,6 +507,8 @@ END
 $do$;
 
 CREATE UNIQUE INDEX pk_mt_events_stream_and_version ON public.mt_events USING btree (stream_id, version);
+
+CREATE UNIQUE INDEX idx_mt_events_event_id ON public.mt_events USING btree (id);
 CREATE SEQUENCE public.mt_events_sequence;
 ALTER SEQUENCE public.mt_events_sequence OWNED BY public.mt_events.seq_id;
 CREATE TABLE IF NOT EXISTS public.mt_event_progression (

@@ -2,9 +2,7 @@
 -- as-of totals and reconciliation listings), annual totals and budget execution (atomic increments), published
 -- figures. Every row is kept by the inline projections in the appending transaction and can be rebuilt from the
 -- events (`ledger rebuild`). History and movement rows name the event that proves them; its seq and chain position are
--- joined in when read, through the index on mt_events.id below.
-
-CREATE UNIQUE INDEX idx_mt_events_event_id ON public.mt_events USING btree (id);
+-- joined in when read, through Marten's unique index on mt_events.id (0002: EnableUniqueIndexOnEventId).
 
 ALTER TABLE public.awards ADD COLUMN issuer_code text NOT NULL;
 -- The county the enterprise was in on the value date: payments (and their returns) are reported there.
