@@ -289,10 +289,12 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     /// <summary>Starts <paramref name="count"/> commands at once; each ends ok, in a conflict, or refused by a rule.</summary>
     private static async Task<string[]> RaceAsync(int count, Func<int, Task> command)
     {
-        using var start = new ManualResetEventSlim();
+        // An asynchronous gate: a blocking one would hold thread-pool threads, and on two cores the pool would start the
+        // racers a few at a time, one after another.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             try
             {
                 await command(i);
@@ -307,7 +309,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
                 return "refused";
             }
         })).ToArray();
-        start.Set();
+        start.SetResult();
         return await Task.WhenAll(tasks);
     }
 }
