@@ -35,7 +35,7 @@ public static class LedgerCli
         root.Subcommands.Add(VerifyCommand.Create(output));
         root.Subcommands.Add(SchemaExportCommand.Create(output));
         root.Subcommands.Add(RebuildCommand.Create(output, error));
-        foreach (var command in ReportCommands.Create(output))
+        foreach (var command in ReportCommands.Create(output).Concat(WorkflowCommands.Create(output, error)))
         {
             root.Subcommands.Add(command);
         }
@@ -75,7 +75,23 @@ public static class LedgerCli
             await error.WriteLineAsync($"ledger: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (ConcurrencyException e)
+        {
+            await error.WriteLineAsync($"ledger: conflict: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (IdempotencyConflictException e)
+        {
+            await error.WriteLineAsync($"ledger: {e.Message}");
+            return ExitCodes.BadInput;
+        }
     }
+
+    /// <summary>How the ledger runs from the command line: the treasury folder from LEDGER_TREASURY, the rest by default.</summary>
+    internal static LedgerAppOptions AppOptions() => new()
+    {
+        TreasuryFolder = Environment.GetEnvironmentVariable(UpCommand.TreasuryFolderVariable) is { Length: > 0 } folder ? folder : null,
+    };
 
     /// <summary>Where the database is: --db, else LEDGER_DB, else the embedded server in --data / LEDGER_DATA / the default folder.</summary>
     internal static LedgerDatabaseOptions DatabaseOptions(ParseResult parsed)

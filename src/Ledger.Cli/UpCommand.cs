@@ -23,7 +23,7 @@ internal static class UpCommand
             // Reference data first: a bad file stops start-up (naming file and line) before anything touches the database.
             var reference = ReferenceDataLoader.LoadDefault();
             await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
-            var options = new LedgerAppOptions { TreasuryFolder = Environment.GetEnvironmentVariable(TreasuryFolderVariable) is { Length: > 0 } folder ? folder : null };
+            var options = LedgerCli.AppOptions();
             await using var app = await LedgerApp.StartAsync(database, reference, options, cancellationToken);
             var head = await app.Store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server
