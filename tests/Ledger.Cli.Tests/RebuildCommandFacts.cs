@@ -5,23 +5,12 @@ using Ledger.Testing;
 
 namespace Ledger.Cli.Tests;
 
-public sealed class RebuildCommandFacts : IAsyncLifetime
+public sealed class RebuildCommandFacts : CliDatabase
 {
-    private LedgerDatabase _db = null!;
-    private string _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        _connection = await TestPostgres.ConnectionStringAsync(await TestPostgres.CreateEmptyDatabaseAsync(TestPostgres.Template));
-        _db = await LedgerDatabase.OpenAsync(_connection);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     [Fact]
     public async Task Rebuild_replays_the_events_reports_progress_on_stderr_and_finds_the_tables_identical()
     {
-        await using (var app = await LedgerApp.StartAsync(_db, ReferenceDataLoader.LoadDefault()))
+        await using (var app = await LedgerApp.StartAsync(Database, ReferenceDataLoader.LoadDefault()))
         {
             foreach (var serial in new[] { "91320205MA1X00001", "91320205MA1X00002" })
             {
@@ -32,7 +21,7 @@ public sealed class RebuildCommandFacts : IAsyncLifetime
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var code = await LedgerCli.RunAsync(["rebuild", "--db", _connection, "--format", "json"], output, error);
+        var code = await LedgerCli.RunAsync(["rebuild", "--db", Connection, "--format", "json"], output, error);
 
         code.ShouldBe(ExitCodes.Ok, error.ToString());
         output.ToString().ShouldContain("\"events\":2");

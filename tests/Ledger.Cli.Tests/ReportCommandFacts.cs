@@ -14,46 +14,21 @@ using NodaTime.Testing;
 namespace Ledger.Cli.Tests;
 
 /// <summary>The reading commands end to end: one provincial award of 300,000 in Xishan, recognised and paid in 2022.</summary>
-public sealed class ReportCommandFacts : IAsyncLifetime
+public sealed class ReportCommandFacts : CliDatabase
 {
-    private LedgerDatabase _db = null!;
-    private string _connection = null!;
     private string _uscc = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _connection = await TestPostgres.ConnectionStringAsync(await TestPostgres.CreateEmptyDatabaseAsync(TestPostgres.Template));
-        _db = await LedgerDatabase.OpenAsync(_connection);
+        await base.InitializeAsync();
         var clock = new FakeClock(Instant.FromUtc(2022, 3, 1, 2, 0));
-        await using var app = await LedgerApp.StartAsync(_db, ReferenceDataLoader.LoadDefault(), new LedgerAppOptions { Clock = clock });
-        var admin = new Caller("admin", "admin");
+        await using var app = await LedgerApp.StartAsync(Database, ReferenceDataLoader.LoadDefault(), new LedgerAppOptions { Clock = clock });
         var clerk = new Caller("clerk-li", "clerk");
-        var terms = new PolicyDraft("锡山区专精特新奖励", "锡政发〔2021〕1号", new LocalDate(2021, 1, 1), new LocalDate(2021, 1, 1), null,
-            [new RuleDraft("provincial-srdi", AwardTrigger.Recognition, 300000m, AmountKind.UpTo)], Stacking.HighestOnly,
-            [new FundingShare(FundingLevel.County, 100m)], 5, null);
-        await app.SendAsync(new IssueAwardPolicy("320205", "无锡市锡山区", terms, "", default), admin);
-        await app.SendAsync(new AppropriateBudget(new BudgetLineKey("320205", 2022, FundingLevel.County), 1_000_000m, "", default), admin);
-        var first17 = "91320205MA1Y00001";
-        _uscc = first17 + Uscc.CheckCharacter(first17);
-        var enterprise = await app.SendAsync(new RegisterEnterprise(_uscc, "示例精密机械有限公司", "320205", "制造业",
-            new BankAccount("中国工商银行无锡锡山支行", "示例精密机械有限公司", "1103020109000001234"), "", default), clerk);
-        var designation = await app.SendAsync(new RecognizeDesignation(enterprise, "provincial-srdi", new RecognisingAuthority("320000", "江苏省工业和信息化厅"), "苏工信〔2022〕1号",
-            new LocalDate(2022, 1, 20), null, null, null, "", default, new HistoricalImport("cli-facts")), clerk);
-        var award = (await app.Awards.AccountsAsync("designation_id = $1", CancellationToken.None, designation)).Single().Award.Id;
+        (_uscc, var award) = await XishanAwardAsync(app, 2022);
         var disbursement = Guid.NewGuid();
         await app.SendAsync(new RequestDisbursement(award, disbursement, 300000m, FundingLevel.County, 2022, "", default), clerk);
         await app.SendAsync(new ApproveDisbursement(award, disbursement, "", default), new Caller("approver-wang", "approver"));
         await app.SendAsync(new RecordDisbursementPayment(award, disbursement, "锡财〔2022〕0001", new LocalDate(2022, 3, 1), "", default), clerk);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await LedgerCli.RunAsync([.. args, "--db", _connection], output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]

@@ -15,58 +15,29 @@ namespace Ledger.Cli.Tests;
 /// A payment moved through the approval workflow from the command line by two people: requested by a clerk, refused
 /// when the clerk tries to approve it, approved by an approver, paid, and read back in the queue, the awards and the totals.
 /// </summary>
-public sealed class WorkflowCommandFacts : IAsyncLifetime
+public sealed class WorkflowCommandFacts : CliDatabase
 {
     private static readonly int Year = SystemClock.Instance.GetCurrentInstant().InZone(ChinaTime.Zone).Year;
-    private LedgerDatabase _db = null!;
-    private string _connection = null!;
     private Guid _award;
     private string _treasury = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _connection = await TestPostgres.ConnectionStringAsync(await TestPostgres.CreateEmptyDatabaseAsync(TestPostgres.Template));
-        _db = await LedgerDatabase.OpenAsync(_connection);
+        await base.InitializeAsync();
         _treasury = Path.Combine(Path.GetTempPath(), $"ledger-treasury-{Guid.NewGuid():N}");
         Environment.SetEnvironmentVariable("LEDGER_TREASURY", _treasury);
-        await using var app = await LedgerApp.StartAsync(_db, ReferenceDataLoader.LoadDefault(), new LedgerAppOptions { TreasuryFolder = _treasury });
-        var admin = new Caller("admin", "admin");
-        var clerk = new Caller("clerk-li", "clerk");
-        var terms = new PolicyDraft("锡山区专精特新奖励", "锡政发〔2021〕1号", new LocalDate(2021, 1, 1), new LocalDate(2021, 1, 1), null,
-            [new RuleDraft("provincial-srdi", AwardTrigger.Recognition, 300000m, AmountKind.UpTo)], Stacking.HighestOnly,
-            [new FundingShare(FundingLevel.County, 100m)], 5, null);
-        await app.SendAsync(new IssueAwardPolicy("320205", "无锡市锡山区", terms, "", default), admin);
-        await app.SendAsync(new AppropriateBudget(new BudgetLineKey("320205", Year, FundingLevel.County), 1_000_000m, "", default), admin);
-        const string first17 = "91320205MA1W00001";
-        var enterprise = await app.SendAsync(new RegisterEnterprise(first17 + Uscc.CheckCharacter(first17), "示例精密机械有限公司", "320205", "制造业",
-            new BankAccount("中国工商银行无锡锡山支行", "示例精密机械有限公司", "1103020109000001234"), "", default), clerk);
-        var designation = await app.SendAsync(new RecognizeDesignation(enterprise, "provincial-srdi", new RecognisingAuthority("320000", "江苏省工业和信息化厅"),
-            "苏工信〔2022〕1号", new LocalDate(2022, 1, 20), null, null, null, "", default, new HistoricalImport("workflow-facts")), clerk);
-        _award = (await app.Awards.AccountsAsync("designation_id = $1", CancellationToken.None, designation)).Single().Award.Id;
+        await using var app = await LedgerApp.StartAsync(Database, ReferenceDataLoader.LoadDefault(), new LedgerAppOptions { TreasuryFolder = _treasury });
+        (_, _award) = await XishanAwardAsync(app, Year, "91320205MA1W00001");
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         Environment.SetEnvironmentVariable("LEDGER_TREASURY", null);
-        await _db.DisposeAsync();
+        await base.DisposeAsync();
         if (Directory.Exists(_treasury))
         {
             Directory.Delete(_treasury, recursive: true);
         }
-    }
-
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await LedgerCli.RunAsync([.. args, "--db", _connection], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private async Task<long> EventsAsync()
-    {
-        await using var command = _db.Owner.CreateCommand("SELECT count(*) FROM mt_events");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
