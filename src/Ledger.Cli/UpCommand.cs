@@ -27,7 +27,8 @@ internal static class UpCommand
             await using var app = await LedgerApp.StartAsync(database, reference, options, cancellationToken);
             var head = await app.Store.HeadAsync(cancellationToken);
             await output.WriteLineAsync(database.Server is { } server
-                ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}"
+                ? $"Ledger database ready: embedded PostgreSQL at {database.Description}, data in {server.DataRoot}" +
+                  (server.OwnerPid is { } owner ? $" (its server, pid {owner}, was started by another ledger process and stops with it)" : "")
                 : $"Ledger database ready: {database.Description}");
             await output.WriteLineAsync($"Reference data: {reference.Tiers.Count} tiers, {reference.Divisions.Count} divisions, working-day calendar {reference.Calendar.CoveredYears.Min()}–{reference.Calendar.CoveredYears.Max()} ({ReferenceDataLoader.DefaultDirectory})");
             await output.WriteLineAsync($"Events: {head.Position}; chain head {head.HashHex}");

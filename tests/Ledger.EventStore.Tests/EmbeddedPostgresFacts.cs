@@ -32,14 +32,24 @@ public sealed class EmbeddedPostgresFacts : IDisposable
     }
 
     [Fact]
-    public void A_second_server_on_a_folder_in_use_gets_a_clear_error()
+    public async Task A_second_start_on_a_folder_in_use_works_against_the_running_server_and_leaves_it_running()
     {
         using var first = EmbeddedPostgres.Start(new EmbeddedPostgresOptions { DataRoot = _root, Durable = false });
+        await ExecuteAsync(first.ConnectionString, "CREATE TABLE shared (note text); INSERT INTO shared VALUES ('锡山区')");
 
-        var error = Should.Throw<LedgerEnvironmentException>(() => EmbeddedPostgres.Start(new EmbeddedPostgresOptions { DataRoot = _root, Durable = false }));
+        using (var second = EmbeddedPostgres.Start(new EmbeddedPostgresOptions { DataRoot = _root, Durable = false }))
+        {
+            second.Port.ShouldBe(first.Port);
+            second.OwnerPid.ShouldNotBeNull();
+            await using var connection = new NpgsqlConnection(second.ConnectionString);
+            await connection.OpenAsync();
+            await using var read = new NpgsqlCommand("SELECT note FROM shared", connection);
+            (await read.ExecuteScalarAsync()).ShouldBe("锡山区");
+        }
 
-        error.Message.ShouldContain("in use");
-        error.Message.ShouldContain(first.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        first.OwnerPid.ShouldBeNull();
+        File.Exists(Path.Combine(first.DataDirectory, "postmaster.pid")).ShouldBeTrue("the server belongs to the first process: the second leaves it running");
+        await ExecuteAsync(first.ConnectionString, "SELECT 1");
     }
 
     [Fact]

@@ -37,9 +37,11 @@ public sealed class EmbeddedPostgres : IDisposable
     private readonly Lock _stopLock = new();
     private bool _stopped;
 
-    private EmbeddedPostgres(string bin, string dataRoot, string? runAs, int port, string password)
+    private EmbeddedPostgres(string bin, string dataRoot, string? runAs, int port, string password, int? ownerPid = null)
     {
         _bin = bin;
+        OwnerPid = ownerPid;
+        _stopped = ownerPid is not null;
         _runAs = runAs;
         DataRoot = dataRoot;
         Port = port;
@@ -52,6 +54,12 @@ public sealed class EmbeddedPostgres : IDisposable
             Database = "postgres",
         }.ConnectionString;
     }
+
+    /// <summary>
+    /// Set when this process found the folder's server already running (started by <c>ledger up</c> or <c>demo</c>, whose
+    /// postmaster has this pid) and uses it: stopping is left to the process that started it.
+    /// </summary>
+    public int? OwnerPid { get; }
 
     /// <summary>The folder holding <c>pgdata/</c>, the password file and <c>postgres.log</c>.</summary>
     public string DataRoot { get; }
@@ -112,7 +120,13 @@ public sealed class EmbeddedPostgres : IDisposable
         var pgdata = Path.Combine(root, "pgdata");
         var passwordFile = Path.Combine(root, "superuser.password");
 
-        RefuseFolderInUse(pgdata);
+        if (Running(pgdata) is { } running)
+        {
+            // `ledger up` or `demo` holds this folder: work against its server rather than fail on a folder in use.
+            return File.Exists(passwordFile)
+                ? new EmbeddedPostgres(bin, root, runAs, running.Port, File.ReadAllText(passwordFile).Trim(), running.Pid)
+                : throw new LedgerEnvironmentException($"{pgdata} is in use by a PostgreSQL server (pid {running.Pid}, port {running.Port}) but {passwordFile} is missing; this folder was not made by the ledger.");
+        }
         if (!File.Exists(Path.Combine(pgdata, "PG_VERSION")))
         {
             InitCluster(bin, root, pgdata, passwordFile, runAs);
@@ -208,16 +222,16 @@ public sealed class EmbeddedPostgres : IDisposable
     }
 
     /// <summary>
-    /// A live postmaster.pid means another server runs on this folder; PostgreSQL would refuse too,
-    /// but this says which process and port in plain words. A stale file (dead pid) is left for
+    /// The server running on this folder, from a live postmaster.pid (its pid on line 1, its port on line 4, and the
+    /// status "ready" on line 8 once it accepts connections); null when none runs. A stale file (dead pid) is left for
     /// PostgreSQL, which removes it itself.
     /// </summary>
-    private static void RefuseFolderInUse(string pgdata)
+    private static (int Pid, int Port)? Running(string pgdata)
     {
         var pidFile = Path.Combine(pgdata, "postmaster.pid");
         if (!File.Exists(pidFile))
         {
-            return;
+            return null;
         }
         string[] lines;
         try
@@ -226,14 +240,22 @@ public sealed class EmbeddedPostgres : IDisposable
         }
         catch (IOException)
         {
-            return;
+            return null;
         }
-        if (lines.Length > 0 && int.TryParse(lines[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Posix.ProcessExists(pid))
+        return lines.Length > 3
+            && int.TryParse(lines[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Posix.ProcessExists(pid)
+            && int.TryParse(lines[3].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? (pid, port)
+            : null;
+    }
+
+    /// <summary>A server that started on the folder meanwhile (two processes racing to start it): say which, in plain words.</summary>
+    private static void RefuseFolderInUse(string pgdata)
+    {
+        if (Running(pgdata) is { } running)
         {
-            var port = lines.Length > 3 ? lines[3].Trim() : "?";
             throw new LedgerEnvironmentException(
-                $"the data folder {pgdata} is in use by another PostgreSQL server (pid {pid}, port {port}). " +
-                "Stop that process, or give this one another folder (LEDGER_DATA or --data).");
+                $"the data folder {pgdata} was taken by another PostgreSQL server while this one started (pid {running.Pid}, port {running.Port}); run the command again to use it.");
         }
     }
 
