@@ -19,8 +19,6 @@ namespace Ledger.Cli;
 /// </summary>
 internal static class WorkflowCommands
 {
-    private static readonly Option<string?> ActorOption = new("--actor") { Description = "Who acts (default: the OS user; self-declared, the OS user is recorded beside it)." };
-    private static readonly Option<string?> KeyOption = new("--key") { Description = "Idempotency key (default: a new one, printed): repeat a command with its key to retry it safely." };
     private static readonly Argument<string> IdArgument = new("id") { Description = "The disbursement's id." };
 
     public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
@@ -39,11 +37,11 @@ internal static class WorkflowCommands
         var voucher = new Option<string>("--voucher") { Description = "The treasury voucher number (unique in the ledger).", Required = true };
         var valueDate = new Option<string>("--value-date") { Description = "The treasury's value date, yyyy-MM-dd (a working day).", Required = true };
         yield return OnDisbursement(output, error, "pay", "Record the treasury's payment of an approved disbursement.", "clerk",
-            [voucher, valueDate], (p, d, actor) => new RecordDisbursementPayment(d.Award, d.Id, p.GetValue(voucher)!, Date(p.GetValue(valueDate)!, "--value-date"), actor, default));
+            [voucher, valueDate], (p, d, actor) => new RecordDisbursementPayment(d.Award, d.Id, p.GetValue(voucher)!, Writing.Date(p.GetValue(valueDate)!, "--value-date"), actor, default));
         var on = new Option<string>("--on") { Description = "The day the bank returned the money, yyyy-MM-dd.", Required = true };
         var returnReason = new Option<string>("--reason") { Description = "Why the bank returned it.", Required = true };
         yield return OnDisbursement(output, error, "return", "Record that the bank returned a paid disbursement (the award can be paid again).", "clerk",
-            [on, returnReason], (p, d, actor) => new RecordDisbursementReturn(d.Award, d.Id, Date(p.GetValue(on)!, "--on"), p.GetValue(returnReason)!, actor, default));
+            [on, returnReason], (p, d, actor) => new RecordDisbursementReturn(d.Award, d.Id, Writing.Date(p.GetValue(on)!, "--on"), p.GetValue(returnReason)!, actor, default));
     }
 
     private static Command Request(TextWriter output, TextWriter error)
@@ -53,16 +51,16 @@ internal static class WorkflowCommands
         var level = new Option<string>("--level") { Description = "Funding level the share is paid from: province, city or county.", Required = true };
         var year = new Option<int?>("--year") { Description = "Planned payment year (default: this year)." };
         var command = new Command("request", "Request a disbursement (one tranche) of an award's share at one funding level; prints its id.");
-        foreach (var option in new Option[] { award, amount, level, year, ActorOption, KeyOption })
+        foreach (var option in new Option[] { award, amount, level, year, Writing.ActorOption, Writing.KeyOption })
         {
             command.Options.Add(option);
         }
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var awardId = Id(parsed.GetValue(award)!, "--award");
-            var yuan = Amount(parsed.GetValue(amount)!, "--amount");
-            var fundingLevel = Level(parsed.GetValue(level)!);
-            return await WithAppAsync(parsed, error, async (app, caller) =>
+            var awardId = Writing.Id(parsed.GetValue(award)!, "--award");
+            var yuan = Writing.Amount(parsed.GetValue(amount)!, "--amount");
+            var fundingLevel = Writing.Level(parsed.GetValue(level)!);
+            return await Writing.WithAppAsync(parsed, error, async (app, caller) =>
             {
                 var id = await app.SendAsync(new RequestDisbursement(awardId, DisbursementIdFor(caller), yuan, fundingLevel, parsed.GetValue(year), caller.Actor, default), caller, cancellationToken);
                 await output.WriteLineAsync($"Requested disbursement {id} of {yuan:0.00} 元 from the {parsed.GetValue(level)} share of award {awardId} (key {caller.IdempotencyKey}).");
@@ -82,14 +80,14 @@ internal static class WorkflowCommands
     {
         var command = new Command(name, description);
         command.Arguments.Add(IdArgument);
-        foreach (var option in options.Append(ActorOption).Append(KeyOption))
+        foreach (var option in options.Append(Writing.ActorOption).Append(Writing.KeyOption))
         {
             command.Options.Add(option);
         }
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var id = Id(parsed.GetValue(IdArgument)!, "id");
-            return await WithAppAsync(parsed, error, async (app, caller) =>
+            var id = Writing.Id(parsed.GetValue(IdArgument)!, "id");
+            return await Writing.WithAppAsync(parsed, error, async (app, caller) =>
             {
                 var target = new Target(id, await AwardOfAsync(app, id, cancellationToken));
                 var ledgerCommand = build(parsed, target, caller.Actor);
@@ -117,9 +115,9 @@ internal static class WorkflowCommands
             {
                 throw new DomainException("cli.status", $"--status: '{wanted}' is neither determined nor cancelled.");
             }
-            return await WithReadAsync(parsed, async (database, reference) =>
+            return await Writing.WithReadAsync(parsed, async (database, reference) =>
             {
-                var counties = Subtree(reference, parsed.GetValue(jurisdiction)!);
+                var counties = Writing.Subtree(reference, parsed.GetValue(jurisdiction)!);
                 var rows = await QueryAsync(database,
                     "SELECT a.award_id, coalesce(e.uscc, ''), coalesce(e.name, ''), a.county_code, a.tier, a.trigger, a.determination_date, a.amount, a.status, a.issuer_code, " +
                     "coalesce((SELECT sum(d.amount) FROM disbursements d WHERE d.award_id = a.award_id AND d.status = 'paid'), 0), " +
@@ -156,9 +154,9 @@ internal static class WorkflowCommands
         var command = new Command("approvals", "The approval queue: requests waiting for an approval (and approved ones waiting for payment), with who requested them and since when.");
         command.Options.Add(jurisdiction);
         command.Options.Add(LedgerCli.FormatOption);
-        command.SetAction(async (parsed, cancellationToken) => await WithReadAsync(parsed, async (database, reference) =>
+        command.SetAction(async (parsed, cancellationToken) => await Writing.WithReadAsync(parsed, async (database, reference) =>
         {
-            var counties = Subtree(reference, parsed.GetValue(jurisdiction)!);
+            var counties = Writing.Subtree(reference, parsed.GetValue(jurisdiction)!);
             var rows = await QueryAsync(database,
                 "SELECT d.disbursement_id, d.award_id, coalesce(en.uscc, ''), coalesce(en.name, ''), d.county_code, d.level, d.division_code, d.planned_year, d.amount, " +
                 "d.status, d.approvals, coalesce(e.user_name, ''), c.chained_at, " +
@@ -200,37 +198,6 @@ internal static class WorkflowCommands
             : throw new DomainException("disbursement.not-found", $"id: no disbursement {disbursement} has been requested.");
     }
 
-    /// <summary>Starts the ledger (migrated) and runs one writing command as the caller the options name.</summary>
-    private static async Task<int> WithAppAsync(ParseResult parsed, TextWriter error, Func<LedgerApp, Caller, Task<int>> run, string role, CancellationToken cancellationToken)
-    {
-        var reference = ReferenceDataLoader.LoadDefault();
-        var osUser = Environment.UserName;
-        var actor = parsed.GetValue(ActorOption) is { } named ? named.Trim() : osUser;
-        if (actor.Length == 0)
-        {
-            throw new DomainException("cli.actor", "--actor: give the name of who acts.");
-        }
-        var key = parsed.GetValue(KeyOption) is { } given ? given.Trim() : $"cli-{Guid.NewGuid():N}";
-        if (key.Length is 0 or > 200)
-        {
-            throw new DomainException("cli.key", "--key: an idempotency key is 1 to 200 characters.");
-        }
-        if (parsed.GetValue(KeyOption) is null)
-        {
-            await error.WriteLineAsync($"ledger: idempotency key {key} (repeat the command with --key {key} to retry it safely)");
-        }
-        await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
-        await using var app = await LedgerApp.StartAsync(database, reference, LedgerCli.AppOptions(), cancellationToken);
-        return await run(app, new Caller(actor, role, key, null, osUser));
-    }
-
-    private static async Task<int> WithReadAsync(ParseResult parsed, Func<LedgerDatabase, ReferenceData, Task<int>> read, CancellationToken cancellationToken)
-    {
-        var reference = ReferenceDataLoader.LoadDefault();
-        await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), migrate: false, cancellationToken);
-        return await read(database, reference);
-    }
-
     private static async Task<List<object?[]>> QueryAsync(LedgerDatabase database, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = database.App.CreateCommand(sql);
@@ -254,29 +221,4 @@ internal static class WorkflowCommands
         return rows;
     }
 
-    private static string[] Subtree(ReferenceData reference, string jurisdiction) =>
-        reference.FindDivision(jurisdiction) is null
-            ? throw new DomainException("cli.jurisdiction", $"--jurisdiction: '{jurisdiction}' is not a division code the ledger knows (100000 for the nation).")
-            : [.. reference.Divisions.Keys.Where(code => reference.IsWithin(code, jurisdiction))];
-
-    private static Guid Id(string text, string name) =>
-        Guid.TryParse(text, out var id) ? id : throw new DomainException("cli.id", $"{name}: '{text}' is not an id (a UUID such as 3f2c…-…).");
-
-    private static decimal Amount(string text, string name) =>
-        decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan) && decimal.Round(yuan, 2) == yuan && yuan > 0
-            ? yuan
-            : throw new DomainException("cli.amount", $"{name}: '{text}' is not a positive amount in 元 with at most 2 decimals.");
-
-    private static LocalDate Date(string text, string name) =>
-        LocalDatePattern.Iso.Parse(text) is { Success: true } date
-            ? date.Value
-            : throw new DomainException("cli.date", $"{name}: '{text}' is not a date yyyy-MM-dd.");
-
-    private static FundingLevel Level(string text) => text switch
-    {
-        "province" => FundingLevel.Province,
-        "city" => FundingLevel.City,
-        "county" => FundingLevel.County,
-        _ => throw new DomainException("cli.level", $"--level: '{text}' is not province, city or county."),
-    };
 }
