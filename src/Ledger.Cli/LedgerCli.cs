@@ -40,6 +40,8 @@ public static class LedgerCli
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(OutboxCommand.Create(output));
+        root.Subcommands.Add(EventsCommand.Create(output));
+        root.Subcommands.Add(DigestCommand.Create(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

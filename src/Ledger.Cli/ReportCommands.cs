@@ -5,7 +5,6 @@ using Ledger.PublishedFigures;
 using Ledger.Reference;
 using Ledger.Reports;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Ledger.Cli;
 
@@ -182,11 +181,7 @@ internal static class ReportCommands
     }
 
     internal static Instant? AsOf(ParseResult parsed) =>
-        parsed.GetValue(AsOfOption) is { } text
-            ? OffsetDateTimePattern.ExtendedIso.Parse(text) is { Success: true } result
-                ? result.Value.ToInstant()
-                : throw new DomainException("cli.as-of", $"--as-of: '{text}' is not an ISO-8601 instant with Z or an offset (e.g. 2022-12-31T16:00:00Z or 2023-01-01T00:00:00+08:00).")
-            : null;
+        parsed.GetValue(AsOfOption) is { } text ? Instants.Parse(AsOfOption.Name, text) : null;
 
     private static TotalsBy ParseBy(string text) => text switch
     {
