@@ -35,6 +35,7 @@ internal static class OutboxCommand
                     await output.WriteLineAsync(JsonSerializer.Serialize(report, LedgerJson.Options));
                     break;
                 case OutputFormat.Csv:
+                    await output.WriteAsync('\uFEFF');
                     // The dead letters only, one row each; the counts are in the table and JSON forms.
                     await output.WriteLineAsync("id,message_type,disbursement_id,exception_type,exception_message,failed_at");
                     foreach (var d in report.DeadLetters)

@@ -43,6 +43,7 @@ internal static class VerifyCommand
                     await output.WriteLineAsync(json.ToJsonString(LedgerJson.Options));
                     break;
                 case OutputFormat.Csv:
+                    await output.WriteAsync('\uFEFF');
                     await output.WriteLineAsync("ok,events_checked,broken_position,broken_seq,reason,head_position,head_seq,head_hash,head_chained_at" + (check is null ? "" : ",digest_ok,digest_reason"));
                     await output.WriteLineAsync($"{(result.Ok ? "true" : "false")},{result.EventsChecked},{result.BrokenPosition},{result.BrokenSeq},\"{result.Reason?.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{result.Head.Position},{result.Head.Seq},{result.Head.HashHex},{at}"
                         + (check is null ? "" : $",{(check.Ok ? "true" : "false")},{Output.Quote(check.Reason)}"));

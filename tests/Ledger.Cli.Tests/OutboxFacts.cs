@@ -115,7 +115,7 @@ public sealed class OutboxFacts : IAsyncLifetime
         var (csvCode, csv, _) = await RunAsync("outbox", "--db", _connection, "--format", "csv");
         csvCode.ShouldBe(ExitCodes.CheckFailed);
         var rows = csv.TrimEnd().Split('\n');
-        rows[0].ShouldBe("id,message_type,disbursement_id,exception_type,exception_message,failed_at");
+        rows[0].ShouldBe("\uFEFFid,message_type,disbursement_id,exception_type,exception_message,failed_at");
         rows.Length.ShouldBe(2);
         rows[1].ShouldContain($",write-treasury-instruction,{disbursement},System.IO.IOException,");
     }
