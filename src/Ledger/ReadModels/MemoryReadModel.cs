@@ -22,6 +22,9 @@ public sealed class MemoryReadModel : IReadModelWriter
 
     public int RowCount(ReadTable table) => Rows(table).Count;
 
+    /// <summary>A table's rows as they stand, in the order they were first written.</summary>
+    public IEnumerable<IReadOnlyList<object?>> RowsOf(ReadTable table) => Rows(table).Values;
+
     public void Insert(ReadTable table, params object?[] values)
     {
         var row = Resolve(table, values);
@@ -87,11 +90,12 @@ public sealed class MemoryReadModel : IReadModelWriter
         foreach (var delta in deltas)
         {
             var ordinal = table.Ordinal(delta.Column);
+            // Each arm boxed on its own: a switch expression would otherwise convert every sum to decimal.
             row[ordinal] = (row[ordinal], delta.Amount) switch
             {
-                (int a, int b) => a + b,
-                (long a, long b) => a + b,
-                (decimal a, decimal b) => a + b,
+                (int a, int b) => (object)(a + b),
+                (long a, long b) => (object)(a + b),
+                (decimal a, decimal b) => (object)(a + b),
                 var (a, b) => throw new InvalidOperationException($"{table.Name}.{delta.Column}: cannot add {b?.GetType().Name} to {a?.GetType().Name}"),
             };
         }

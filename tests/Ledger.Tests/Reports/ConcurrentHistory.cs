@@ -67,7 +67,8 @@ internal sealed class ConcurrentHistory(LedgerApp app, int writers)
         var enterprise = await app.SendAsync(new RegisterEnterprise(
             LedgerFixture.UsccFor(county, 500_000 + serial), $"并发企业{serial}", county, "制造业",
             new BankAccount("中国工商银行", $"并发企业{serial}", $"6202{serial:D10}"), "clerk", Today), clerk);
-        var tier = xishan ? (rng.Next(2) == 0 ? "provincial-srdi" : "municipal-srdi") : "provincial-hidden-champion";
+        // Xishan's little giant (up to 500,000) is at the dual-approval threshold: two approvers sign its tranches' awards.
+        var tier = xishan ? rng.Next(5) switch { 0 => "national-little-giant", 1 or 2 => "provincial-srdi", _ => "municipal-srdi" } : "provincial-hidden-champion";
         var on = new LocalDate(2023, 1, 2).PlusDays(rng.Next(0, 660));
         var designation = await app.SendAsync(new RecognizeDesignation(enterprise, tier, LedgerFixture.AuthorityFor(app.Reference, tier, county),
             $"认〔{on.Year}〕{serial}号", on, null, null, null, "clerk", Today, new HistoricalImport("concurrent-history")), clerk);
@@ -133,6 +134,14 @@ internal sealed class ConcurrentHistory(LedgerApp app, int writers)
         if (!await TryAsync(() => app.SendAsync(new ApproveDisbursement(award, disbursement, approver.Actor, Today), approver)))
         {
             return null;
+        }
+        if ((await app.Awards.LoadAsync(award)).State.Find(disbursement)?.Status == DisbursementStatus.Requested)
+        {
+            var second = new Caller($"approver2-{writer}", "approver");
+            if (!await TryAsync(() => app.SendAsync(new ApproveDisbursement(award, disbursement, second.Actor, Today), second)))
+            {
+                return null;
+            }
         }
         if (rng.Next(12) == 0)
         {

@@ -33,6 +33,7 @@ public sealed class RebuildTests : LedgerFixture
         {
             kinds.GetValueOrDefault(kind).ShouldBeGreaterThan(0, $"the history has no {kind}");
         }
+        (await DualApprovalsAsync()).ShouldBeGreaterThan(0, "no disbursement needed two approvers");
         var quiet = await Rebuild.RunAsync();
         quiet.Events.ShouldBe(events);
         quiet.Tables.Where(t => !t.Identical).ShouldBeEmpty();
@@ -109,6 +110,12 @@ public sealed class RebuildTests : LedgerFixture
                 ((string[])(await command.ExecuteScalarAsync())!).ShouldBe(table.Key.Select(c => c.Name).ToArray(), table.Name);
             }
         }
+    }
+
+    private async Task<long> DualApprovalsAsync()
+    {
+        await using var command = Database.Owner.CreateCommand("SELECT count(*) FROM disbursements WHERE approvals = 2");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<Dictionary<string, long>> KindsAsync()
