@@ -47,7 +47,9 @@ CREATE TABLE public.award_movements (
     amount         numeric(18, 2) NOT NULL,
     PRIMARY KEY (event_id, measure, level)
 );
-CREATE INDEX award_movements_year_county ON public.award_movements (fiscal_year, county_code);
+-- Covering: county-year totals, counts and as-of sums read the index alone (rows are stored in commit order, not by county).
+CREATE INDEX award_movements_year_county ON public.award_movements (fiscal_year, county_code, measure)
+    INCLUDE (enterprise_id, award_id, issuer_code, amount, event_id);
 CREATE INDEX award_movements_award ON public.award_movements (award_id);
 
 CREATE TABLE public.annual_totals (

@@ -110,19 +110,21 @@ public sealed partial class EventStore
     /// </summary>
     public async Task<long> PositionAtAsync(Instant instant, CancellationToken cancellationToken = default)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtext('public.event_chain'))", connection, transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using var command = new NpgsqlCommand(
-            "SELECT coalesce((SELECT position FROM event_chain WHERE chained_at <= least($1, clock_timestamp()) " +
-            "ORDER BY chained_at DESC, position DESC LIMIT 1), 0)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = instant.ToDateTimeUtc() });
-        var position = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return position;
+        // One round trip: the two statements of a batch run in one implicit transaction, the second (with its own
+        // snapshot) only once the first holds the lock, which the transaction keeps until it ends.
+        await using var batch = DataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock_shared(hashtext('public.event_chain'))"));
+        // The bound is a sub-select so that it is computed once and the (chained_at, position) index can seek to it
+        // (clock_timestamp() is volatile: compared row by row it forces a scan of every earlier link).
+        var position = new NpgsqlBatchCommand(
+            "SELECT coalesce((SELECT position FROM event_chain WHERE chained_at <= (SELECT least($1, clock_timestamp())) " +
+            "ORDER BY chained_at DESC, position DESC LIMIT 1), 0)");
+        position.Parameters.Add(new NpgsqlParameter { Value = instant.ToDateTimeUtc() });
+        batch.BatchCommands.Add(position);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0);
     }
 
     private async Task<long> PositionBoundAsync(ReadLimit limit, CancellationToken cancellationToken)

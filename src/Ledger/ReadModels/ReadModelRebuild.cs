@@ -156,7 +156,8 @@ public sealed class ReadModelRebuild(NpgsqlDataSource owner, EventTypeRegistry t
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var live = string.Join(", ", Tables.Select(t => $"public.{t.Name}"));
-        await Execute(connection, "SET LOCAL lock_timeout = '100ms'", cancellationToken, transaction);
+        // The comparison below sorts every row of every table while writers wait: give it the memory to do so in one pass.
+        await Execute(connection, "SET LOCAL lock_timeout = '100ms'; SET LOCAL work_mem = '256MB'", cancellationToken, transaction);
         // Writers stop here (readers do not); then nothing commits to the chain until the swap is done.
         await Execute(connection, $"LOCK TABLE {live} IN SHARE MODE", cancellationToken, transaction);
         await Execute(connection, "SET LOCAL lock_timeout = 0", cancellationToken, transaction);

@@ -3,6 +3,7 @@ using Ledger.Enterprises;
 using Ledger.EventStore;
 using Ledger.Policies;
 using NodaTime;
+using Npgsql;
 
 namespace Ledger.Reports;
 
@@ -13,26 +14,33 @@ public sealed partial class ReportReader
     {
         var parsed = Uscc.Parse(uscc);
         var enterpriseId = Enterprise.StreamIdFor(parsed);
-        var point = await PointAsync(asOf, cancellationToken);
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        string name, county;
-        await using (var command = Command(connection, "SELECT name, county_code FROM enterprises WHERE enterprise_id = $1", enterpriseId))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new DomainException("enterprise.not-found", $"uscc: no enterprise {parsed.Value} is registered.");
-            }
-            (name, county) = (reader.GetString(0), reader.GetString(1));
-        }
+        var point = asOf is { } instant ? new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant) : null;
+        string? name = null, county = null;
         var lines = new List<HistoryLine>();
-        await using (var command = Command(connection,
-            "SELECT h.kind, h.business_date, h.amount, h.tier, h.designation_id, h.award_id, h.disbursement_id, h.valid_to, h.county_code, " +
-            "h.detail, coalesce(e.user_name, ''), h.event_id, e.seq_id, c.position, c.chained_at " +
-            $"FROM award_history h {AsOfJoin("h")} WHERE h.enterprise_id = $1 AND c.position <= $2 ORDER BY c.position",
-            enterpriseId, point.Position))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var batch = DataSource.CreateBatch())
         {
+            if (point is null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(HeadSql));
+            }
+            batch.BatchCommands.Add(BatchCommand("SELECT name, county_code FROM enterprises WHERE enterprise_id = $1", enterpriseId));
+            batch.BatchCommands.Add(BatchCommand(
+                "SELECT h.kind, h.business_date, h.amount, h.tier, h.designation_id, h.award_id, h.disbursement_id, h.valid_to, h.county_code, " +
+                "h.detail, coalesce(e.user_name, ''), h.event_id, e.seq_id, c.position, c.chained_at " +
+                $"FROM award_history h {AsOfJoin("h")} WHERE h.enterprise_id = $1 AND c.position <= $2 ORDER BY c.position",
+                enterpriseId, point?.Position ?? long.MaxValue));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (point is null)
+            {
+                await reader.ReadAsync(cancellationToken);
+                point = new ReportPoint(reader.GetInt64(0), null);
+                await reader.NextResultAsync(cancellationToken);
+            }
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                (name, county) = (reader.GetString(0), reader.GetString(1));
+            }
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 lines.Add(new HistoryLine(
@@ -45,6 +53,10 @@ public sealed partial class ReportReader
                     reader.IsDBNull(7) ? null : Sql.ToLocalDate(reader.GetFieldValue<DateOnly>(7)),
                     reader.GetString(8), reader.GetString(9), reader.GetString(10), Proof(reader, 11)));
             }
+        }
+        if (name is null || county is null)
+        {
+            throw new DomainException("enterprise.not-found", $"uscc: no enterprise {parsed.Value} is registered.");
         }
         if (lines.Count == 0 && asOf is not null)
         {

@@ -29,7 +29,7 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
         {
             return new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant);
         }
-        await using var command = DataSource.CreateCommand("SELECT coalesce(max(position), 0) FROM event_chain");
+        await using var command = DataSource.CreateCommand(HeadSql);
         return new ReportPoint((long)(await command.ExecuteScalarAsync(cancellationToken))!, null);
     }
 
@@ -43,7 +43,8 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
         ArgumentNullException.ThrowIfNull(query);
         var counties = Divisions(query.Jurisdiction);
         var issuers = query.Issuer is { } issuer ? Divisions(issuer) : null;
-        var point = await PointAsync(query.AsOf, cancellationToken);
+        // As of an instant, its position first (it may wait for a commit in flight); now, the head comes in the same batch.
+        var asOf = query.AsOf is { } instant ? new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant) : null;
         var key = query.By switch
         {
             TotalsBy.County => "county_code",
@@ -68,28 +69,36 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
             $" GROUP BY GROUPING SETS ((m.{key}), ())";
 
         var amounts = new Dictionary<string, (Money[] Sums, int Enterprises, int Awards)>(StringComparer.Ordinal);
-        await using (var connection = await DataSource.OpenConnectionAsync(cancellationToken))
+        var position = asOf?.Position ?? long.MaxValue;
+        await using (var batch = DataSource.CreateBatch())
         {
-            await using (var command = Command(connection, sums, query.Year, counties, issuers, point.Position))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            if (asOf is null)
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                    amounts[row] = ([.. Enumerable.Range(1, 6).Select(i => Yuan(reader, i))], 0, 0);
-                }
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(HeadSql));
             }
-            await using (var command = Command(connection, counts, query.Year, counties, issuers, point.Position))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            batch.BatchCommands.Add(BatchCommand(sums, query.Year, counties, issuers, position));
+            batch.BatchCommands.Add(BatchCommand(counts, query.Year, counties, issuers, position));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (asOf is null)
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                    var sumsOf = amounts.TryGetValue(row, out var found) ? found.Sums : [.. Enumerable.Repeat(Money.Zero, 6)];
-                    amounts[row] = (sumsOf, (int)reader.GetInt64(1), (int)reader.GetInt64(2));
-                }
+                await reader.ReadAsync(cancellationToken);
+                asOf = new ReportPoint(reader.GetInt64(0), null);
+                await reader.NextResultAsync(cancellationToken);
+            }
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                amounts[row] = ([.. Enumerable.Range(1, 6).Select(i => Yuan(reader, i))], 0, 0);
+            }
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                var sumsOf = amounts.TryGetValue(row, out var found) ? found.Sums : [.. Enumerable.Repeat(Money.Zero, 6)];
+                amounts[row] = (sumsOf, (int)reader.GetInt64(1), (int)reader.GetInt64(2));
             }
         }
+        var point = asOf;
         TotalsAmounts Of((Money[] Sums, int Enterprises, int Awards) a) =>
             new(a.Sums[0], a.Sums[1], a.Sums[2], a.Sums[3], a.Sums[4], a.Sums[5], a.Enterprises, a.Awards);
         var whole = amounts.TryGetValue("", out var all) ? Of(all) : TotalsAmounts.Zero;
@@ -116,17 +125,31 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
     private static string AsOfJoin(string alias) =>
         $"JOIN mt_events e ON e.id = {alias}.event_id JOIN event_chain c ON c.seq_id = e.seq_id";
 
+    private const string HeadSql = "SELECT coalesce(max(position), 0) FROM event_chain";
+
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection);
+        AddParameters(command.Parameters, parameters);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddParameters(command.Parameters, parameters);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection target, object?[] parameters)
+    {
         foreach (var parameter in parameters)
         {
             // A null parameter is a missing code filter (text[]).
-            command.Parameters.Add(parameter is null or string[]
+            target.Add(parameter is null or string[]
                 ? new NpgsqlParameter { Value = parameter ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text }
                 : new NpgsqlParameter { Value = parameter });
         }
-        return command;
     }
 
     private static Money Yuan(NpgsqlDataReader reader, int ordinal) =>
