@@ -53,10 +53,7 @@ internal static class Writing
         return await read(database, reference);
     }
 
-    public static string[] Subtree(ReferenceData reference, string jurisdiction) =>
-        reference.FindDivision(jurisdiction) is null
-            ? throw new DomainException("cli.jurisdiction", $"--jurisdiction: '{jurisdiction}' is not a division code the ledger knows (100000 for the nation).")
-            : [.. reference.Divisions.Keys.Where(code => reference.IsWithin(code, jurisdiction))];
+    public static string[] Subtree(ReferenceData reference, string jurisdiction) => Reports.Subtree.Of(reference, jurisdiction);
 
     public static Guid Id(string text, string name) =>
         Guid.TryParse(text, out var id) ? id : throw new DomainException("cli.id", $"{name}: '{text}' is not an id (a UUID such as 3f2c…-…).");

@@ -3,7 +3,7 @@ using Ledger.Reference;
 namespace Ledger.Reports;
 
 /// <summary>The divisions a jurisdiction's reports cover: the division itself and every division below it.</summary>
-internal static class Subtree
+public static class Subtree
 {
     /// <summary>Every division code at or below <paramref name="jurisdiction"/> (counties, and the cities and provinces between).</summary>
     public static string[] Of(ReferenceData reference, string jurisdiction)
