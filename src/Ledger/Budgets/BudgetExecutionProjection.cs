@@ -5,7 +5,7 @@ namespace Ledger.Budgets;
 /// <summary>
 /// Keeps <c>budget_execution</c>: per budget line, what was appropriated, adjusted, is reserved (approved and not yet
 /// paid or released), paid, returned and repaid — atomic increments, so concurrent approvals on one line never lose
-/// one another's amounts. Available = appropriated + adjusted − reserved − paid + returned + repaid (DESIGN §3).
+/// one another's amounts. Available = appropriated + adjusted − reserved − paid + returned + repaid (docs/reports.md).
 /// </summary>
 public sealed class BudgetExecutionProjection : IReadProjection
 {

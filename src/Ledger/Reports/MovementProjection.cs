@@ -21,7 +21,7 @@ public static class MovementMeasure
 /// <summary>
 /// Keeps <c>award_movements</c> (append-only: every change of an award's money, by measure, funding level and fiscal
 /// year, with the event that made it) and <c>annual_totals</c> (the same amounts summed by atomic increments per year ×
-/// county × tier × level × issuer). County, tier and issuer are the award's; years follow business dates (DESIGN §3):
+/// county × tier × level × issuer). County, tier and issuer are the award's; years follow business dates (docs/reports.md):
 /// determination by determination date, its later cancellation or lowering in the year it happened; reservations in
 /// the year of the line they reserve on; payments by value date; returns and repayments in the year they happened.
 /// </summary>

@@ -63,7 +63,7 @@ public sealed record HistoryLine(
 /// <summary>An enterprise's award history, in chain order.</summary>
 public sealed record EnterpriseHistory(Guid EnterpriseId, string Uscc, string Name, string CountyCode, ReportPoint Point, IReadOnlyList<HistoryLine> Lines);
 
-/// <summary>One budget line's execution (DESIGN §3): available = appropriated + adjusted − reserved − paid + returned + repaid.</summary>
+/// <summary>One budget line's execution (docs/reports.md): available = appropriated + adjusted − reserved − paid + returned + repaid.</summary>
 public sealed record BudgetExecutionRow(
     string DivisionCode, string DivisionName, int Year, string Level,
     Money Appropriated, Money Adjusted, Money Reserved, Money Paid, Money Returned, Money Repaid)
