@@ -4,7 +4,7 @@ using NodaTime;
 
 namespace Ledger.PublishedFigures;
 
-/// <summary>What a published figure measures (DESIGN §8).</summary>
+/// <summary>What a published figure measures (docs/reports.md, docs/decisions.md).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FigureBasis>))]
 public enum FigureBasis
 {
