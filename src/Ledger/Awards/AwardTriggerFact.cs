@@ -21,6 +21,9 @@ public sealed record AwardTriggerFact(
         recognized.DesignationId, recognized.EnterpriseId, recognized.CountyCode, recognized.Tier,
         AwardTrigger.Recognition, recognized.RecognizedOn);
 
+    public static AwardTriggerFact Renewal(RenewalImportedWithoutBase renewal) => new(
+        renewal.DesignationId, renewal.EnterpriseId, renewal.CountyCode, renewal.Tier, AwardTrigger.Renewal, renewal.DecidedOn);
+
     /// <param name="designation">The designation the renewal belongs to.</param>
     /// <param name="renewal">A passed renewal review; its county (the enterprise's on the decision date) is the fact's.</param>
     public static AwardTriggerFact Renewal(DesignationState designation, RenewalReviewed renewal)

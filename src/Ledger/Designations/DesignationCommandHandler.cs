@@ -15,6 +15,9 @@ public static class DesignationCommandHandler
     public static Task<Guid> Handle(RecognizeDesignation command, DesignationHandler designations, Envelope envelope, IDocumentSession session, IMessageContext messages, CancellationToken cancellationToken) =>
         designations.RecognizeAsync(command, CommandContext.Of(envelope, session, messages), cancellationToken);
 
+    public static Task<Guid> Handle(ImportRenewalWithoutBase command, DesignationHandler designations, Envelope envelope, IDocumentSession session, IMessageContext messages, CancellationToken cancellationToken) =>
+        designations.ImportRenewalAsync(command, CommandContext.Of(envelope, session, messages), cancellationToken);
+
     public static Task Handle(ReviewRenewal command, DesignationHandler designations, Envelope envelope, IDocumentSession session, IMessageContext messages, CancellationToken cancellationToken) =>
         designations.RenewAsync(command, CommandContext.Of(envelope, session, messages), cancellationToken);
 

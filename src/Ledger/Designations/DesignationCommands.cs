@@ -58,6 +58,23 @@ public sealed record RecognizeDesignation(
 /// </summary>
 public sealed record RecognisingAuthority(string DivisionCode, string Name);
 
+/// <summary>
+/// An import of a passed renewal whose base designation the ledger does not hold (county spreadsheets often list only
+/// the latest round). <see cref="NewValidTo"/> defaults to the decision date + the tier's validity years − 1 day.
+/// </summary>
+public sealed record ImportRenewalWithoutBase(
+    Guid EnterpriseId,
+    string Tier,
+    LocalDate DecidedOn,
+    LocalDate? NewValidTo,
+    string Reviewer,
+    string Actor,
+    Instant At,
+    HistoricalImport Historical) : ILedgerCommand<Guid>
+{
+    public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
+}
+
 /// <summary>A renewal (复审) decision. <see cref="NewValidTo"/> defaults to valid-to + the tier's validity years.</summary>
 public sealed record ReviewRenewal(
     Guid DesignationId,

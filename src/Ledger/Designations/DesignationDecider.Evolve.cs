@@ -36,6 +36,18 @@ public static partial class DesignationDecider
                 RecognizedOn = e.RecognizedOn,
                 Validity = [new ValidityPeriod(e.ValidFrom, e.ValidTo)],
             },
+            RenewalImportedWithoutBase e => state with
+            {
+                Id = e.DesignationId,
+                EnterpriseId = e.EnterpriseId,
+                Uscc = e.Uscc,
+                CountyCode = e.CountyCode,
+                Tier = e.Tier,
+                Round = e.Round,
+                Status = DesignationStatus.Recognized,
+                Validity = [new ValidityPeriod(e.DecidedOn, e.ValidTo)],
+                Renewals = 1,
+            },
             RenewalReviewed { Outcome: RenewalOutcome.Passed } e => state with
             {
                 Status = DesignationStatus.Recognized,

@@ -292,6 +292,41 @@ public static partial class DesignationDecider
             .Where(p => !enterpriseDesignations.Any(d => d.EnterpriseId == enterpriseId && d.Tier == p && d.IsValidOn(on)))];
 
     /// <summary>A tier can be declared for or recognised only on a day it exists (tiers.csv's valid_from / valid_to).</summary>
+    /// <summary>
+    /// A passed renewal imported without its base: refused when the ledger holds a designation of that tier for the
+    /// enterprise (then the renewal is recorded on it), when the tier did not exist on the decision date, or when a
+    /// field is missing; otherwise it starts round 1 and records the skipped rule.
+    /// </summary>
+    public static RenewalImportedWithoutBase Decide(
+        ImportRenewalWithoutBase command, Enterprise enterprise, IReadOnlyCollection<DesignationState> enterpriseDesignations, ReferenceData reference)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(enterprise);
+        var tier = Existing(KnownTier(reference, command.Tier), command.DecidedOn, "decidedOn");
+        var batch = Require.Text(command.Historical?.ImportBatch, "designation.field-required", "historical.importBatch");
+        var reviewer = Require.Text(command.Reviewer, "designation.field-required", "reviewer");
+        var actor = Require.Text(command.Actor, "designation.field-required", "actor");
+        if (Latest(command.EnterpriseId, command.Tier, enterpriseDesignations) is { } held)
+        {
+            throw new DomainException(
+                "designation.base-exists",
+                $"tier: enterprise {enterprise.Uscc} holds round {held.Round} of {command.Tier} (designation {held.Id}); record the renewal on it.");
+        }
+        var validTo = command.NewValidTo ?? command.DecidedOn.PlusYears(tier.ValidityYears).PlusDays(-1);
+        if (validTo <= command.DecidedOn)
+        {
+            throw DateOrder("newValidTo", validTo, "the decision date", command.DecidedOn);
+        }
+        var county = enterprise.CountyOn(command.DecidedOn);
+        KnownDivision(reference, county);
+        return new RenewalImportedWithoutBase(
+            StreamId(command.EnterpriseId, command.Tier, 1), command.EnterpriseId, enterprise.Uscc, county, command.Tier, 1,
+            command.DecidedOn, validTo, reviewer, batch,
+            [new(ImportRule.RenewalWithoutBase, batch, actor,
+                $"{tier.Code} renewal passed on {Iso(command.DecidedOn)} ({reviewer}); the ledger holds no earlier designation of {tier.Code} for {enterprise.Uscc} to renew")],
+            actor, command.At);
+    }
+
     private static Tier Existing(Tier tier, LocalDate on, string field) =>
         tier.ExistsOn(on)
             ? tier

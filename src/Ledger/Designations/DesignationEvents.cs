@@ -84,6 +84,28 @@ public sealed record RenewalReviewed(
     Instant ReviewedAt) : IDesignationEvent;
 
 /// <summary>撤销. <see cref="ClawbackDemanded"/> tells the award side to demand back what was paid (追回).</summary>
+/// <summary>
+/// An imported passed renewal (复审) whose base designation the ledger does not hold: it starts its designation stream,
+/// recognised from <see cref="DecidedOn"/> to <see cref="ValidTo"/>, and records the rule the import skipped
+/// (<c>renewal-without-base</c>) with its batch and who accepted it. <see cref="CountyCode"/> is the enterprise's
+/// county on the decision date.
+/// </summary>
+[EventType("renewal-imported-without-base")]
+public sealed record RenewalImportedWithoutBase(
+    Guid DesignationId,
+    Guid EnterpriseId,
+    string Uscc,
+    string CountyCode,
+    string Tier,
+    int Round,
+    LocalDate DecidedOn,
+    LocalDate ValidTo,
+    string Reviewer,
+    string ImportBatch,
+    IReadOnlyList<SkippedRule> SkippedRules,
+    string Actor,
+    Instant ImportedAt) : IDesignationEvent;
+
 [EventType("designation-revoked")]
 public sealed record DesignationRevoked(
     Guid DesignationId,

@@ -61,6 +61,24 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
         return result!.Streams[0].StreamId;
     }
 
+    /// <summary>Imports a passed renewal whose base the ledger does not hold, and determines its renewal awards.</summary>
+    public async Task<Guid> ImportRenewalAsync(ImportRenewalWithoutBase command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var followUps = new List<object>();
+        var result = await runner.RunAsync(context, command with { At = default }, async ct =>
+        {
+            var enterprise = await EnterpriseAsync(command.EnterpriseId, ct);
+            var designations = await EnterpriseDesignationStreamsAsync(command.EnterpriseId, ct);
+            var imported = DesignationDecider.Decide(command, enterprise, [.. designations.Select(d => d.State)], reference);
+            followUps.Add(new CatchUpDesignation(imported.DesignationId));
+            return [
+                new StreamAppend(imported.DesignationId, StreamType, ExpectedVersion.NoStream, imported.CountyCode, [imported]),
+                .. await awards.DetermineAsync(AwardTriggerFact.Renewal(imported), command.Actor, command.At, ct),
+            ];
+        }, cancellationToken: cancellationToken, followUps: followUps);
+        return result!.Streams[0].StreamId;
+    }
+
     /// <summary>Records a renewal review; a pass determines the renewal awards of every covering policy.</summary>
     public Task RenewAsync(ReviewRenewal command, CommandContext context, CancellationToken cancellationToken = default)
     {

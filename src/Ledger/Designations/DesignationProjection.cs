@@ -29,6 +29,11 @@ public sealed class DesignationProjection : IReadProjection
                     "county_code", "status", "recognized_on", "valid_to");
                 AddTrigger(writer, AwardTriggerFact.Recognition(e));
                 break;
+            case RenewalImportedWithoutBase e:
+                writer.Insert(Designations, e.DesignationId, e.EnterpriseId, e.Tier, e.Round, e.CountyCode,
+                    StoredName.Of(DesignationStatus.Recognized), null, Sql.Date(e.ValidTo));
+                AddTrigger(writer, AwardTriggerFact.Renewal(e));
+                break;
             case RenewalReviewed { Outcome: RenewalOutcome.Passed } e:
                 writer.Update(Designations, [e.DesignationId],
                     new("status", StoredName.Of(DesignationStatus.Recognized)), new("valid_to", e.NewValidTo is { } to ? Sql.Date(to) : null));

@@ -26,6 +26,9 @@ public static class ImportRule
     /// <summary>A paper approval signed by the same person who made the request (maker-checker not met).</summary>
     public const string ApproverIsRequester = "approver-is-requester";
 
+    /// <summary>A renewal imported without the base designation it renews: the ledger holds no earlier round of the tier.</summary>
+    public const string RenewalWithoutBase = "renewal-without-base";
+
     /// <summary>A payment whose value date is not a working day, or could not be checked against the holiday table.</summary>
     public const string ValueDateWorkingDay = "value-date-working-day";
 }

@@ -54,6 +54,8 @@ public sealed class HistoryProjection : IReadProjection
         DesignationRecognized e => new(e.EnterpriseId, e.CountyCode, e.RecognizedOn, null, e.Tier, e.DesignationId, null, null, e.ValidTo,
             $"{e.Authority} {e.DocumentNumber}, valid {e.ValidFrom:uuuu-MM-dd}–{e.ValidTo:uuuu-MM-dd}" +
             (e.Historical ? "; imported" : "") + (e.PrerequisiteOverride is { } o ? $"; prerequisite overridden by {o.By}: {o.Reason}" : "") + Skipped(e.SkippedRules)),
+        RenewalImportedWithoutBase e => new(e.EnterpriseId, e.CountyCode, e.DecidedOn, null, e.Tier, e.DesignationId, null, null, e.ValidTo,
+            $"renewal passed ({e.Reviewer}), valid to {e.ValidTo:uuuu-MM-dd}; import {e.ImportBatch}" + Skipped(e.SkippedRules)),
         RenewalReviewed e => OfDesignation(e.DesignationId, e.DecidedOn, e.NewValidTo,
             $"renewal {StoredName.Of(e.Outcome)} by {e.Reviewer}{Note(e.Note)}") with { County = (object?)e.CountyCode ?? new Lookup(ReadTables.Designations, e.DesignationId, "county_code") },
         DesignationRevoked e => OfDesignation(e.DesignationId, e.RevokedOn, null,

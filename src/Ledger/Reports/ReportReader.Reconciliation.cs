@@ -168,8 +168,8 @@ public sealed partial class ReportReader
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection,
             "WITH d AS (SELECT h.designation_id, h.enterprise_id, " +
-            "min(h.business_date) FILTER (WHERE h.kind = 'designation-recognized') AS recognized_on, " +
-            "max(h.valid_to) FILTER (WHERE h.kind IN ('designation-recognized', 'renewal-reviewed')) AS valid_to, " +
+            "min(h.business_date) FILTER (WHERE h.kind IN ('designation-recognized', 'renewal-imported-without-base')) AS recognized_on, " +
+            "max(h.valid_to) FILTER (WHERE h.kind IN ('designation-recognized', 'renewal-reviewed', 'renewal-imported-without-base')) AS valid_to, " +
             "min(h.business_date) FILTER (WHERE h.kind = 'designation-revoked') AS revoked_on " +
             $"FROM award_history h {AsOfJoin("h")} WHERE h.county_code = ANY($2) AND h.tier = ANY($3) AND h.designation_id IS NOT NULL " +
             "AND h.award_id IS NULL AND c.position <= $4 GROUP BY h.designation_id, h.enterprise_id) " +
