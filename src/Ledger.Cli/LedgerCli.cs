@@ -35,6 +35,7 @@ public static class LedgerCli
         root.Subcommands.Add(VerifyCommand.Create(output));
         root.Subcommands.Add(SchemaExportCommand.Create(output));
         root.Subcommands.Add(RebuildCommand.Create(output, error));
+        root.Subcommands.Add(AdminCommand.Create(error));
         foreach (var command in ReportCommands.Create(output).Concat(WorkflowCommands.Create(output, error)).Concat(StaffCommands.Create(output, error)))
         {
             root.Subcommands.Add(command);
