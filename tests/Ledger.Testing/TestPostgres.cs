@@ -43,6 +43,7 @@ public static class TestPostgres
 
     private static async Task<EmbeddedPostgres> StartAsync()
     {
+        RemoveLeftovers();
         var root = Path.Combine(Path.GetTempPath(), $"ledger-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
         EmbeddedPostgres server;
         try
@@ -70,5 +71,51 @@ public static class TestPostgres
         // Opening migrates; disposing closes every pooled connection so the template can be copied.
         await (await LedgerDatabase.OpenAsync(templateConnection)).DisposeAsync();
         return server;
+    }
+
+    /// <summary>
+    /// The folders of test processes that died without cleaning up (killed, or stopped by a debugger): their server is
+    /// stopped if it outlived them, and the folder removed, so killed runs do not fill the disk. A folder of a live
+    /// process, or one younger than ten minutes, is left alone.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "ledger-test-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out var owner) || owner == Environment.ProcessId || ProcessAlive(owner)
+                || Directory.GetLastWriteTimeUtc(folder) > DateTime.UtcNow.AddMinutes(-10))
+            {
+                continue;
+            }
+            try
+            {
+                var pidFile = Path.Combine(folder, "pgdata", "postmaster.pid");
+                if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) && ProcessAlive(postmaster))
+                {
+                    using var process = System.Diagnostics.Process.GetProcessById(postmaster);
+                    process.Kill();
+                    process.WaitForExit(10_000);
+                }
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            {
+                // Someone else's, or still in use: the next run tries again.
+            }
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
