@@ -8,14 +8,8 @@ public static partial class DesignationDecider
     {
         var next = @event switch
         {
-            DeclarationSubmitted e => state with
+            DeclarationSubmitted e => Identified(state, e.DesignationId, e.EnterpriseId, e.Uscc, e.CountyCode, e.Tier, e.Round) with
             {
-                Id = e.DesignationId,
-                EnterpriseId = e.EnterpriseId,
-                Uscc = e.Uscc,
-                CountyCode = e.CountyCode,
-                Tier = e.Tier,
-                Round = e.Round,
                 Status = DesignationStatus.Declared,
                 DeclaredOn = e.DeclaredOn,
             },
@@ -24,26 +18,14 @@ public static partial class DesignationDecider
                 LastReviewLevel = e.Level,
                 Status = e.Outcome == ReviewOutcome.Recommended ? DesignationStatus.Recommended : DesignationStatus.Rejected,
             },
-            DesignationRecognized e => state with
+            DesignationRecognized e => Identified(state, e.DesignationId, e.EnterpriseId, e.Uscc, e.CountyCode, e.Tier, e.Round) with
             {
-                Id = e.DesignationId,
-                EnterpriseId = e.EnterpriseId,
-                Uscc = e.Uscc,
-                CountyCode = e.CountyCode,
-                Tier = e.Tier,
-                Round = e.Round,
                 Status = DesignationStatus.Recognized,
                 RecognizedOn = e.RecognizedOn,
                 Validity = [new ValidityPeriod(e.ValidFrom, e.ValidTo)],
             },
-            RenewalImportedWithoutBase e => state with
+            RenewalImportedWithoutBase e => Identified(state, e.DesignationId, e.EnterpriseId, e.Uscc, e.CountyCode, e.Tier, e.Round) with
             {
-                Id = e.DesignationId,
-                EnterpriseId = e.EnterpriseId,
-                Uscc = e.Uscc,
-                CountyCode = e.CountyCode,
-                Tier = e.Tier,
-                Round = e.Round,
                 Status = DesignationStatus.Recognized,
                 Validity = [new ValidityPeriod(e.DecidedOn, e.ValidTo)],
                 Renewals = 1,
@@ -67,6 +49,11 @@ public static partial class DesignationDecider
     /// reinstates the designation from the decision date, leaving the gap unvalidated. This depends on the dates
     /// only, not on whether the expiry run had recorded the expiry yet.
     /// </summary>
+    /// <summary>The designation's identity, as the event that starts (or recognises) it names it.</summary>
+    private static DesignationState Identified(
+        DesignationState state, Guid id, Guid enterpriseId, string uscc, string countyCode, string tier, int round) =>
+        state with { Id = id, EnterpriseId = enterpriseId, Uscc = uscc, CountyCode = countyCode, Tier = tier, Round = round };
+
     private static IReadOnlyList<ValidityPeriod> Renewed(IReadOnlyList<ValidityPeriod> validity, LocalDate decidedOn, LocalDate newValidTo)
     {
         var last = validity[^1];

@@ -14,7 +14,7 @@ public sealed partial class ReportReader
     {
         var parsed = Uscc.Parse(uscc);
         var enterpriseId = Enterprise.StreamIdFor(parsed);
-        var point = asOf is { } instant ? new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant) : null;
+        var point = asOf is not null ? await PointAsync(asOf, cancellationToken) : null;
         string? name = null, county = null;
         var lines = new List<HistoryLine>();
         await using (var batch = DataSource.CreateBatch())

@@ -44,7 +44,7 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
         var counties = Divisions(query.Jurisdiction);
         var issuers = query.Issuer is { } issuer ? Divisions(issuer) : null;
         // As of an instant, its position first (it may wait for a commit in flight); now, the head comes in the same batch.
-        var asOf = query.AsOf is { } instant ? new ReportPoint(await store.PositionAtAsync(instant, cancellationToken), instant) : null;
+        var asOf = query.AsOf is not null ? await PointAsync(query.AsOf, cancellationToken) : null;
         var key = query.By switch
         {
             TotalsBy.County => "county_code",
