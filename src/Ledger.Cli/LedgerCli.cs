@@ -40,6 +40,7 @@ public static class LedgerCli
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(OutboxCommand.Create(output));
         root.Subcommands.Add(EventsCommand.Create(output));
         root.Subcommands.Add(DigestCommand.Create(output, error));

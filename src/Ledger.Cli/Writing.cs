@@ -26,12 +26,7 @@ internal static class Writing
     public static async Task<int> WithAppAsync(ParseResult parsed, TextWriter error, Func<LedgerApp, Caller, Task<int>> run, string role, CancellationToken cancellationToken)
     {
         var reference = ReferenceDataLoader.LoadDefault();
-        var osUser = Environment.UserName;
-        var actor = parsed.GetValue(ActorOption) is { } named ? named.Trim() : osUser;
-        if (actor.Length == 0)
-        {
-            throw new DomainException("cli.actor", "--actor: give the name of who acts.");
-        }
+        var (actor, osUser) = Actor(parsed);
         var key = parsed.GetValue(KeyOption) is { } given ? given.Trim() : $"cli-{Guid.NewGuid():N}";
         if (key.Length is 0 or > 200)
         {
@@ -44,6 +39,23 @@ internal static class Writing
         await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
         await using var app = await LedgerApp.StartAsync(database, reference, LedgerCli.AppOptions(), cancellationToken);
         return await run(app, new Caller(actor, role, key, null, osUser));
+    }
+
+    /// <summary>Starts the ledger (migrated) for work that is its own idempotency (an import): the caller has no key.</summary>
+    public static async Task<int> WithAppAsync(ParseResult parsed, Func<LedgerApp, Caller, Task<int>> run, string role, CancellationToken cancellationToken)
+    {
+        var reference = ReferenceDataLoader.LoadDefault();
+        var (actor, osUser) = Actor(parsed);
+        await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), cancellationToken: cancellationToken);
+        await using var app = await LedgerApp.StartAsync(database, reference, LedgerCli.AppOptions(), cancellationToken);
+        return await run(app, new Caller(actor, role, null, null, osUser));
+    }
+
+    private static (string Actor, string OsUser) Actor(ParseResult parsed)
+    {
+        var osUser = Environment.UserName;
+        var actor = parsed.GetValue(ActorOption) is { } named ? named.Trim() : osUser;
+        return actor.Length == 0 ? throw new DomainException("cli.actor", "--actor: give the name of who acts.") : (actor, osUser);
     }
 
     public static async Task<int> WithReadAsync(ParseResult parsed, Func<LedgerDatabase, ReferenceData, Task<int>> read, CancellationToken cancellationToken)

@@ -38,6 +38,32 @@ public sealed partial class EventStore
         return new Aggregated<T>(state, events.Count == 0 ? 0 : events[^1].Version);
     }
 
+    /// <summary>
+    /// The events of many streams at once, each stream's in version order (streams that do not exist are absent): how an
+    /// import loads everything it will decide on in a few round trips instead of one per stream.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, List<object>>> ReadStreamsAsync(IReadOnlyCollection<Guid> streamIds, CancellationToken cancellationToken = default)
+    {
+        var streams = new Dictionary<Guid, List<object>>();
+        foreach (var chunk in streamIds.Distinct().Chunk(20_000))
+        {
+            await using var command = DataSource.CreateCommand("SELECT stream_id, type, data::text FROM mt_events WHERE stream_id = ANY($1) ORDER BY stream_id, version");
+            command.Parameters.Add(new NpgsqlParameter { Value = chunk });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetGuid(0);
+                if (!streams.TryGetValue(id, out var events))
+                {
+                    streams[id] = events = [];
+                }
+                events.Add(JsonSerializer.Deserialize(reader.GetString(2), Types.TypeOf(reader.GetString(1)), LedgerJson.Options)
+                    ?? throw new InvalidOperationException($"an event of stream {id} holds null"));
+            }
+        }
+        return streams;
+    }
+
     /// <summary>The stream's current version; 0 when it does not exist.</summary>
     public async Task<long> StreamVersionAsync(Guid streamId, CancellationToken cancellationToken = default)
     {

@@ -89,6 +89,7 @@ public sealed class LedgerApp : IAsyncDisposable
         Figures = services.GetRequiredService<PublishedFigureHandler>();
         Reports = services.GetRequiredService<Reports.ReportReader>();
         Imports = services.GetRequiredService<ImportAudit>();
+        Importer = new Importer(Store, Reference, Figures.Measures, services.GetRequiredService<ApprovalSettings>(), _clock, Bus);
     }
 
     /// <summary>The host: Marten, Wolverine and the ledger's services.</summary>
@@ -122,6 +123,9 @@ public sealed class LedgerApp : IAsyncDisposable
 
     /// <summary>What historical imports did not check, by batch.</summary>
     public ImportAudit Imports { get; }
+
+    /// <summary><c>ledger import</c>: a county's files, validated whole, then appended in one transaction (or resumable batches).</summary>
+    public Importer Importer { get; }
 
     /// <summary>Builds and starts the host over an opened (migrated) database.</summary>
     public static async Task<LedgerApp> StartAsync(LedgerDatabase database, ReferenceData reference, LedgerAppOptions? options = null, CancellationToken cancellationToken = default)

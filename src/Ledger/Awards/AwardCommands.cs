@@ -3,7 +3,8 @@ using NodaTime;
 namespace Ledger.Awards;
 
 /// <summary>Lowers an up-to award. The caller passes the amount already paid on it to the decider.</summary>
-public sealed record RedetermineAward(Guid AwardId, Money NewAmount, string Reason, string Actor, Instant At) : ILedgerCommand
+/// <param name="DecidedOn">When the government decided the lower amount, if not the day it is recorded (an import of a past decision).</param>
+public sealed record RedetermineAward(Guid AwardId, Money NewAmount, string Reason, string Actor, Instant At, LocalDate? DecidedOn = null) : ILedgerCommand
 {
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
 }

@@ -40,8 +40,15 @@ public static class AwardDecider
                 "award.below-paid",
                 $"newAmount: {command.NewAmount} is below the {paid} already paid on award {state.Id}; give at least {paid}, or demand a clawback first.");
         }
+        if (command.DecidedOn is { } decidedOn && (decidedOn < state.DeterminationDate || decidedOn > ChinaTime.DateOf(command.At)))
+        {
+            throw new DomainException(
+                "award.redetermined-on",
+                $"decidedOn: {decidedOn:uuuu-MM-dd} is not between the award's determination on {state.DeterminationDate:uuuu-MM-dd} and today.");
+        }
         return new AwardRedetermined(
-            state.Id, state.Amount, command.NewAmount, paid, FundingSplit.Apportion(command.NewAmount, state.Funding), reason, actor, command.At);
+            state.Id, state.Amount, command.NewAmount, paid, FundingSplit.Apportion(command.NewAmount, state.Funding), reason, actor, command.At,
+            command.DecidedOn);
     }
 
     /// <summary>Cancels what is not paid yet. A fully paid award can still be cancelled (nothing left to pay; it stops counting for stacking).</summary>

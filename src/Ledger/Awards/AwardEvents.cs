@@ -43,7 +43,12 @@ public sealed record AwardRedetermined(
     IReadOnlyList<FundingAmount> Funding,
     string Reason,
     string Actor,
-    Instant RedeterminedAt) : IAwardEvent;
+    Instant RedeterminedAt,
+    LocalDate? DecidedOn = null) : IAwardEvent
+{
+    /// <summary>The business date of the re-determination: when it was decided, else the day it was recorded (in China).</summary>
+    public LocalDate EffectiveOn => DecidedOn ?? ChinaTime.DateOf(RedeterminedAt);
+}
 
 /// <summary>
 /// The unpaid part (<see cref="CancelledAmount"/>) will never be paid. What was paid stays paid; getting it back is a

@@ -139,7 +139,8 @@ public static partial class DisbursementDecider
             }
         }
 
-        var final = given + 1 >= required;
+        // A paper approval stands for the whole chain that signed it: the import records one for each payment.
+        var final = command.Historical is not null || given + 1 >= required;
         var approved = new DisbursementApproved(
             award.Id, disbursement.Id, approver, required, final, command.Historical is not null, importBatch, skipped, actor, command.At);
         if (!final)

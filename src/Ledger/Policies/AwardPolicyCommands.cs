@@ -20,7 +20,8 @@ public sealed record PolicyDraft(
 
 public sealed record RuleDraft(string Tier, AwardTrigger Trigger, decimal Amount, AmountKind Kind);
 
-public sealed record IssueAwardPolicy(string IssuerCode, string IssuerName, PolicyDraft Terms, string Actor, Instant At) : ILedgerCommand<Guid>
+/// <param name="Key">An alias kept with the policy (an import's <c>policy_key</c>) by which import files name it; null for none.</param>
+public sealed record IssueAwardPolicy(string IssuerCode, string IssuerName, PolicyDraft Terms, string Actor, Instant At, string? Key = null) : ILedgerCommand<Guid>
 {
     public ILedgerCommand Stamp(string actor, Instant at) => this with { Actor = actor, At = at };
 

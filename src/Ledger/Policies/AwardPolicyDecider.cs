@@ -32,7 +32,8 @@ public static class AwardPolicyDecider
             problems,
             $"Policy '{command.Terms.DocumentNumber}' cannot be issued");
         return new AwardPolicyIssued(
-            command.PolicyId, command.IssuerCode.Trim(), command.IssuerName.Trim(), terms, command.Actor.Trim(), command.At);
+            command.PolicyId, command.IssuerCode.Trim(), command.IssuerName.Trim(), terms, command.Actor.Trim(), command.At,
+            string.IsNullOrWhiteSpace(command.Key) ? null : command.Key.Trim());
     }
 
     /// <summary>

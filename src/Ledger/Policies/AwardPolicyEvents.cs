@@ -10,7 +10,7 @@ public interface IAwardPolicyEvent
     Guid PolicyId { get; }
 }
 
-/// <summary>Version 1 of a policy.</summary>
+/// <summary>Version 1 of a policy. <see cref="Key"/>: the alias import files name it by (policy_key), if it was given one.</summary>
 [EventType("award-policy-issued")]
 public sealed record AwardPolicyIssued(
     Guid PolicyId,
@@ -18,7 +18,8 @@ public sealed record AwardPolicyIssued(
     string IssuerName,
     PolicyTerms Terms,
     string Actor,
-    Instant IssuedAt) : IAwardPolicyEvent;
+    Instant IssuedAt,
+    string? Key = null) : IAwardPolicyEvent;
 
 /// <summary>The full terms of version <see cref="Version"/>; they apply to recognitions decided from their effective-from.</summary>
 [EventType("award-policy-amended")]

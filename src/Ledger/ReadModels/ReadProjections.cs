@@ -16,6 +16,6 @@ public static class ReadProjections
     [
         new EnterpriseProjection(), new PolicyProjection(), new DesignationProjection(), new AwardProjection(),
         new DisbursementProjection(), new HistoryProjection(), new MovementProjection(), new BudgetExecutionProjection(),
-        new PublishedFigureProjection(),
+        new PublishedFigureProjection(), new Imports.ImportProjection(),
     ];
 }

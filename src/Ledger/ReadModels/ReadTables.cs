@@ -3,7 +3,7 @@ using NpgsqlTypes;
 namespace Ledger.ReadModels;
 
 /// <summary>
-/// Every read table the projections keep (migrations/0004_read_models.sql, 0006_reports.sql), in the order a rebuild
+/// Every read table the projections keep (migrations/0004_read_models.sql, 0006_reports.sql, 0007_imports.sql), in the order a rebuild
 /// fills them: a table comes after every table its rows look values up in.
 /// </summary>
 public static class ReadTables
@@ -72,10 +72,14 @@ public static class ReadTables
         Id("figure_id"), Text("jurisdiction_code"), Int("fiscal_year"), Text("measure"), Text("basis"), Yuan("value"), Text("unit"),
         Flag("lower_bound"), Text("source"), Text("quote"), Int("revision"));
 
+    /// <summary>Each import (a set of files) and whether its last commit landed.</summary>
+    public static ReadTable Imports { get; } = new("imports", 1,
+        Id("import_id"), Text("import_batch"), Text("actor"), Int("row_count"), Text("status"));
+
     /// <summary>Every read table, in the order a rebuild fills and compares them.</summary>
     public static IReadOnlyList<ReadTable> All { get; } =
     [
         Enterprises, Policies, Designations, AwardTriggers, Awards, Disbursements, Vouchers, AwardHistory, AwardMovements,
-        AnnualTotals, BudgetExecution, PublishedFigures,
+        AnnualTotals, BudgetExecution, PublishedFigures, Imports,
     ];
 }

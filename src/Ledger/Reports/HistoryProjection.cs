@@ -63,7 +63,7 @@ public sealed class HistoryProjection : IReadProjection
         DesignationExpired e => OfDesignation(e.DesignationId, e.ExpiredOn, null, "expired"),
         AwardDetermined e => new(e.EnterpriseId, e.CountyCode, e.DeterminationDate, e.Amount, e.Rule.Tier, e.DesignationId, e.AwardId,
             null, null, e.Explanation),
-        AwardRedetermined e => OfAward(e.AwardId, ChinaTime.DateOf(e.RedeterminedAt), e.NewAmount, null,
+        AwardRedetermined e => OfAward(e.AwardId, e.EffectiveOn, e.NewAmount, null,
             $"{e.PreviousAmount} → {e.NewAmount}: {e.Reason}"),
         AwardCancelled e => OfAward(e.AwardId, ChinaTime.DateOf(e.CancelledAt), e.CancelledAmount, null,
             $"unpaid {e.CancelledAmount} cancelled, {e.PaidAmount} stays paid: {e.Reason}"),

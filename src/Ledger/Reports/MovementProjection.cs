@@ -45,7 +45,7 @@ public sealed class MovementProjection : IReadProjection
                 var before = FundingSplit.Apportion(e.PreviousAmount, e.Funding);
                 foreach (var (after, was) in e.Funding.Zip(before))
                 {
-                    var on = ChinaTime.DateOf(e.RedeterminedAt);
+                    var on = e.EffectiveOn;
                     Move(writer, @event.Id, MovementMeasure.Determined, after.Level, AwardKeys.Of(e.AwardId), on.Year, on, after.Amount - was.Amount);
                 }
                 break;

@@ -30,13 +30,13 @@ public abstract class LedgerFixture : IAsyncLifetime
     /// <summary>How the test's ledger runs; a test class may change it (its treasury folder, its fault points).</summary>
     protected virtual LedgerAppOptions AppOptions => new() { Clock = Clock, TreasuryFolder = TreasuryFolder };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _db = await TestPostgres.CreateDatabaseAsync();
         App = await LedgerApp.StartAsync(_db, ShippedReferenceData.Instance, AppOptions);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await _db.DisposeAsync();
