@@ -21,7 +21,11 @@ internal static class ImportCommand
             var summary = await Progress.RunAsync(error, "import", progress => app.Importer.ImportAsync(parsed.GetValue(path)!, caller, progress, ct));
             if (parsed.GetValue(format) == OutputFormat.Json)
             {
-                await Output.WriteAsync(output, OutputFormat.Json, summary, () => []);
+                await Output.WriteAsync(output, OutputFormat.Json, new
+                {
+                    summary.ImportBatch, summary.ImportId, summary.Files, summary.Rows, summary.NewEvents, summary.Commits, summary.Resumed,
+                    summary.WaitedForAnotherImport, ElapsedSeconds = Math.Round(summary.Elapsed.TotalSeconds, 3), New = summary.New,
+                }, () => []);
             }
             else
             {

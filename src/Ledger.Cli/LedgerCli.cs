@@ -36,11 +36,12 @@ public static class LedgerCli
         root.Subcommands.Add(SchemaExportCommand.Create(output));
         root.Subcommands.Add(RebuildCommand.Create(output, error));
         root.Subcommands.Add(AdminCommand.Create(error));
-        foreach (var command in ReportCommands.Create(output).Concat(WorkflowCommands.Create(output, error)).Concat(StaffCommands.Create(output, error)))
+        foreach (var command in ReportCommands.Create(output, error).Concat(WorkflowCommands.Create(output, error)).Concat(StaffCommands.Create(output, error)))
         {
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(ImportCommand.Create(output, error));
+        root.Subcommands.Add(DemoCommand.Create(output, error));
         root.Subcommands.Add(OutboxCommand.Create(output));
         root.Subcommands.Add(EventsCommand.Create(output));
         root.Subcommands.Add(DigestCommand.Create(output, error));

@@ -26,15 +26,15 @@ internal static class ReportCommands
 
     private static readonly Option<string?> IssuerOption = new("--issuer") { Description = "Only awards issued by this division or one below it." };
 
-    public static IEnumerable<Command> Create(TextWriter output)
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
     {
-        yield return Totals(output);
-        yield return Reconcile(output);
-        yield return History(output);
-        yield return Budget(output);
+        yield return Totals(output, error);
+        yield return Reconcile(output, error);
+        yield return History(output, error);
+        yield return Budget(output, error);
     }
 
-    private static Command Totals(TextWriter output)
+    private static Command Totals(TextWriter output, TextWriter error)
     {
         var by = new Option<string>("--by") { Description = "Rows by county, tier, source (funding level) or issuer.", DefaultValueFactory = _ => "county" };
         var basis = new Option<string>("--basis") { Description = "paid (net cash out by value date) or determined.", DefaultValueFactory = _ => "paid" };
@@ -47,25 +47,17 @@ internal static class ReportCommands
         {
             var query = new TotalsQuery(parsed.GetValue(YearOption), parsed.GetValue(JurisdictionOption)!, parsed.GetValue(IssuerOption),
                 ParseBy(parsed.GetValue(by)!), ParseTotalsBasis(parsed.GetValue(basis)!), AsOf(parsed));
-            return await WithReportsAsync(parsed, async reports =>
+            return await WithReportsAsync(parsed, error, async reports =>
             {
                 var document = ReportDocuments.Of(await reports.TotalsAsync(query, cancellationToken));
-                await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
-                [
-                    new Output.Grid(
-                        [document.By, "name", "total_yuan", "determined_yuan", "reserved_yuan", "paid_yuan", "returned_yuan", "clawed_back_yuan", "repaid_yuan", "enterprises", "awards"],
-                        [.. document.Rows.Select(r => (IReadOnlyList<string?>)[r.Key, r.Name, r.TotalYuan, r.DeterminedYuan, r.ReservedYuan, r.PaidYuan, r.ReturnedYuan, r.ClawedBackYuan, r.RepaidYuan, Output.Number(r.Enterprises), Output.Number(r.Awards)]),
-                         ["total", document.JurisdictionName, document.TotalYuan, document.DeterminedYuan, document.ReservedYuan, document.PaidYuan, document.ReturnedYuan, document.ClawedBackYuan, document.RepaidYuan, Output.Number(document.Enterprises), Output.Number(document.Awards)]],
-                        $"{document.JurisdictionName} ({document.Jurisdiction}) {document.Year}, {document.Basis} basis{(document.Issuer is { } i ? $", issuer {i}" : "")}",
-                        Caption(document.AsOf, document.Position)),
-                ]);
+                await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () => TotalsGrids(document));
                 return ExitCodes.Ok;
             }, cancellationToken);
         });
         return command;
     }
 
-    private static Command Reconcile(TextWriter output)
+    private static Command Reconcile(TextWriter output, TextWriter error)
     {
         var jurisdiction = new Option<string>("--jurisdiction") { Description = "Division code (100000 for the nation).", Required = true };
         var published = new Option<string?>("--published") { Description = "The published figure to compare with (default: the one recorded)." };
@@ -85,32 +77,17 @@ internal static class ReportCommands
                 : (decimal?)null;
             var query = new ReconcileQuery(parsed.GetValue(jurisdiction)!, parsed.GetValue(YearOption), ParseFigureBasis(parsed.GetValue(basis)!),
                 parsed.GetValue(measure), parsed.GetValue(IssuerOption), given, AsOf(parsed));
-            return await WithReportsAsync(parsed, async reports =>
+            return await WithReportsAsync(parsed, error, async reports =>
             {
                 var document = ReportDocuments.Of(await reports.ReconcileAsync(query, cancellationToken));
-                await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
-                [
-                    new Output.Grid(["measure", "value"],
-                    [
-                        ["ledger", document.LedgerTotalYuan], ["published", document.PublishedYuan + (document.PublishedIsLowerBound ? " (at least)" : "")],
-                        ["variance", document.VarianceYuan], ["verdict", document.Reconciled ? "reconciled" : "NOT reconciled"],
-                        ["source", document.PublishedSource], ["quote", document.PublishedQuote],
-                        ["ledger paid", document.LedgerPaidYuan], ["ledger determined", document.LedgerDeterminedYuan],
-                    ], $"{document.JurisdictionName} ({document.Jurisdiction}) {document.Year}, {document.Measure} ({document.Basis})", Caption(document.AsOf, document.Position)),
-                    new Output.Grid(["line", "text", "amount_yuan"], [.. document.Explanation.Select(l => (IReadOnlyList<string?>)[l.Code, l.Text, l.AmountYuan])], "Explanation"),
-                    new Output.Grid(
-                        ["award", "uscc", "enterprise", "county", "tier", "issuer", "determined_on", "determined_yuan", "paid_yuan", "returned_yuan", "repaid_yuan", "net_paid_yuan", "paid_later_yuan", "events"],
-                        [.. document.Awards.Select(a => (IReadOnlyList<string?>)[a.AwardId.ToString(), a.Uscc, a.EnterpriseName, a.CountyCode, a.Tier, a.IssuerCode, a.DeterminationDate,
-                            a.DeterminedYuan, a.PaidYuan, a.ReturnedYuan, a.RepaidYuan, a.NetPaidYuan, a.PaidLaterYuan, string.Join(' ', a.Events.Select(e => "#" + e.Event.Position))])],
-                        "Awards"),
-                ]);
+                await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () => ReconcileGrids(document));
                 return document.Reconciled ? ExitCodes.Ok : ExitCodes.CheckFailed;
             }, cancellationToken);
         });
         return command;
     }
 
-    private static Command History(TextWriter output)
+    private static Command History(TextWriter output, TextWriter error)
     {
         var uscc = new Argument<string>("uscc") { Description = "The enterprise's unified social credit code (18 characters)." };
         var command = new Command("history", "An enterprise's award history: every designation step, award, disbursement step, return and clawback, with the event that proves it.");
@@ -120,7 +97,7 @@ internal static class ReportCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var asOf = AsOf(parsed);
-            return await WithReportsAsync(parsed, async reports =>
+            return await WithReportsAsync(parsed, error, async reports =>
             {
                 var document = ReportDocuments.Of(await reports.HistoryAsync(parsed.GetValue(uscc)!, asOf, cancellationToken));
                 await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
@@ -135,7 +112,7 @@ internal static class ReportCommands
         return command;
     }
 
-    private static Command Budget(TextWriter output)
+    private static Command Budget(TextWriter output, TextWriter error)
     {
         var jurisdiction = new Option<string>("--jurisdiction") { Description = "Division code whose subtree's budget lines are reported.", Required = true };
         var command = new Command("budget", "Budget execution per line (division × year × level): appropriated, adjusted, reserved, paid, returned, repaid, available.");
@@ -146,7 +123,7 @@ internal static class ReportCommands
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var asOf = AsOf(parsed);
-            return await WithReportsAsync(parsed, async reports =>
+            return await WithReportsAsync(parsed, error, async reports =>
             {
                 var document = ReportDocuments.Of(await reports.BudgetExecutionAsync(parsed.GetValue(jurisdiction)!, parsed.GetValue(YearOption), asOf, cancellationToken));
                 await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
@@ -161,17 +138,48 @@ internal static class ReportCommands
         return command;
     }
 
+    internal static IReadOnlyList<Output.Grid> TotalsGrids(TotalsDocument document) =>
+    [
+            new Output.Grid(
+                [document.By, "name", "total_yuan", "determined_yuan", "reserved_yuan", "paid_yuan", "returned_yuan", "clawed_back_yuan", "repaid_yuan", "enterprises", "awards"],
+                [.. document.Rows.Select(r => (IReadOnlyList<string?>)[r.Key, r.Name, r.TotalYuan, r.DeterminedYuan, r.ReservedYuan, r.PaidYuan, r.ReturnedYuan, r.ClawedBackYuan, r.RepaidYuan, Output.Number(r.Enterprises), Output.Number(r.Awards)]),
+                 ["total", document.JurisdictionName, document.TotalYuan, document.DeterminedYuan, document.ReservedYuan, document.PaidYuan, document.ReturnedYuan, document.ClawedBackYuan, document.RepaidYuan, Output.Number(document.Enterprises), Output.Number(document.Awards)]],
+                $"{document.JurisdictionName} ({document.Jurisdiction}) {document.Year}, {document.Basis} basis{(document.Issuer is { } i ? $", issuer {i}" : "")}",
+                Caption(document.AsOf, document.Position)),
+    ];
+
+    internal static IReadOnlyList<Output.Grid> ReconcileGrids(ReconciliationDocument document) =>
+    [
+            new Output.Grid(["measure", "value"],
+            [
+                ["ledger", document.LedgerTotalYuan], ["published", document.PublishedYuan + (document.PublishedIsLowerBound ? " (at least)" : "")],
+                ["variance", document.VarianceYuan], ["verdict", document.Reconciled ? "reconciled" : "NOT reconciled"],
+                ["source", document.PublishedSource], ["quote", document.PublishedQuote],
+                ["ledger paid", document.LedgerPaidYuan], ["ledger determined", document.LedgerDeterminedYuan],
+            ], $"{document.JurisdictionName} ({document.Jurisdiction}) {document.Year}, {document.Measure} ({document.Basis})", Caption(document.AsOf, document.Position)),
+            new Output.Grid(["line", "text", "amount_yuan"], [.. document.Explanation.Select(l => (IReadOnlyList<string?>)[l.Code, l.Text, l.AmountYuan])], "Explanation"),
+            new Output.Grid(
+                ["award", "uscc", "enterprise", "county", "tier", "issuer", "determined_on", "determined_yuan", "paid_yuan", "returned_yuan", "repaid_yuan", "net_paid_yuan", "paid_later_yuan", "events"],
+                [.. document.Awards.Select(a => (IReadOnlyList<string?>)[a.AwardId.ToString(), a.Uscc, a.EnterpriseName, a.CountyCode, a.Tier, a.IssuerCode, a.DeterminationDate,
+                    a.DeterminedYuan, a.PaidYuan, a.ReturnedYuan, a.RepaidYuan, a.NetPaidYuan, a.PaidLaterYuan, string.Join(' ', a.Events.Select(e => "#" + e.Event.Position))])],
+                "Awards"),
+    ];
+
     private static string Caption(string? asOf, long position) =>
         asOf is null ? $"now (chain position {position})" : $"as of {asOf} (chain position {position})";
 
     /// <summary>Opens the database for reading only (no migration, no handlers) and runs a report.</summary>
-    private static async Task<int> WithReportsAsync(ParseResult parsed, Func<ReportReader, Task<int>> report, CancellationToken cancellationToken)
+    private static async Task<int> WithReportsAsync(ParseResult parsed, TextWriter error, Func<ReportReader, Task<int>> report, CancellationToken cancellationToken)
     {
         var reference = ReferenceDataLoader.LoadDefault();
         await using var database = await LedgerDatabase.OpenAsync(LedgerCli.DatabaseOptions(parsed), migrate: false, cancellationToken);
         using var readSide = new LedgerReadSide(database, reference);
         try
         {
+            foreach (var unfinished in await Ledger.Imports.Importer.UnfinishedAsync(database.App, cancellationToken))
+            {
+                await error.WriteLineAsync($"ledger: warning: import {unfinished.ImportBatch} ({unfinished.Rows:N0} rows, by {unfinished.Actor}) stopped before its last commit; figures may be incomplete until it is run again.");
+            }
             return await report(readSide.Reports);
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)

@@ -192,6 +192,20 @@ public class ApprovalTests
     }
 
     [Fact]
+    public void A_historical_paper_approval_stands_for_the_whole_chain_even_at_the_dual_approval_threshold()
+    {
+        // At a threshold of 300,000 a live approval of the 300,000 award needs two approvers; the paper signed by the chain is one import row.
+        var approved = Spec.Given(Basics)
+            .And(Requested(XishanAward, D1, 100000m, FundingLevel.County))
+            .When(h => Approve(h, XishanAward, D1, "importer", settings: new ApprovalSettings(Money.Of(300000m)), historical: new HistoricalApproval("import-2024-09", "王科长")))
+            .Events();
+
+        var approval = approved.OfType<DisbursementApproved>().ShouldHaveSingleItem();
+        (approval.ApprovalsRequired, approval.Final, approval.Historical).ShouldBe((2, true, true));
+        approved.OfType<BudgetReserved>().ShouldHaveSingleItem().Amount.ShouldBe(Money.Of(100000m));
+    }
+
+    [Fact]
     public void Historical_approval_without_an_import_batch_is_refused() =>
         Spec.Given(Basics)
             .And(Requested(HiddenChampionAward, D1, 1000m, FundingLevel.City))
