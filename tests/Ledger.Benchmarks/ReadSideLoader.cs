@@ -47,6 +47,7 @@ public sealed partial class ReadSideLoader
     private const double ReturnedShare = 0.03;
     private const double ClawedBackShare = 0.02;
     private static readonly LocalDate PolicyFrom = new(2020, 1, 1);
+    private static readonly string[] BenchmarkProvinces = ["320000", "330000"];
 
     private static readonly (string Tier, int Weight)[] TierMix =
     [
@@ -69,7 +70,13 @@ public sealed partial class ReadSideLoader
     {
         _reference = reference;
         _random = new Random(seed);
-        Counties = [.. reference.Divisions.Values.Where(d => d.Level == DivisionLevel.County).Select(d => d.Code).Order(StringComparer.Ordinal)];
+        // Jiangsu's and Zhejiang's current counties, as in the figures published in the README, now that the table holds
+        // every province.
+        Counties = [.. BenchmarkProvinces.SelectMany(reference.Subtree)
+            .Select(code => reference.FindDivision(code)!)
+            .Where(d => d.Level == DivisionLevel.County && d.EndedOn is null)
+            .Select(d => d.Code)
+            .Order(StringComparer.Ordinal)];
         Policies = IssuePolicies();
         foreach (var county in Counties)
         {

@@ -81,7 +81,7 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
     /// <summary>New award streams a policy owes for facts in its jurisdiction (or of one designation) that have none under it yet.</summary>
     public async Task<IReadOnlyList<StreamAppend>> CatchUpAsync(AwardPolicyState policy, string actor, NodaTime.Instant at, CancellationToken cancellationToken, Guid? designationId = null)
     {
-        var counties = reference.Divisions.Values.Where(d => reference.IsWithin(d.Code, policy.IssuerCode)).Select(d => d.Code).ToArray();
+        var counties = reference.Subtree(policy.IssuerCode).ToArray();
         var facts = await TriggerFactsAsync(counties, designationId, cancellationToken);
         var stacks = await StackVersionsAsync(policy.Id, [.. facts.Select(f => f.EnterpriseId).Distinct()], cancellationToken);
         var existing = designationId is not null

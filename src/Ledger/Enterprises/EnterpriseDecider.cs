@@ -22,7 +22,7 @@ public static class EnterpriseDecider
             Enterprise.StreamIdFor(uscc),
             uscc.Value,
             RequiredText(command.Name, "name", "enterprise.name-required"),
-            DivisionCode.RequireCounty(reference, command.CountyCode, "countyCode").Code,
+            DivisionCode.RequireCountyExistingOn(reference, command.CountyCode, "countyCode", ChinaTime.DateOf(command.RegisteredAt), "the registration date").Code,
             RequiredText(command.Industry, "industry", "enterprise.industry-required"),
             command.BankAccount?.Validated(),
             RequiredText(command.RegisteredBy, "registeredBy", "enterprise.actor-required"),
@@ -81,9 +81,10 @@ public static class EnterpriseDecider
     /// <summary>
     /// A move recorded from the business registry. <paramref name="recordedFacts"/> are the enterprise's facts the ledger
     /// holds (declarations, recognitions, renewals, payments) with the county each was recorded in. The move must take
-    /// effect after the last recorded move and not after today, to another current county. Facts dated on or after the
-    /// move were recorded in the old county before the move was known: nothing recorded moves, so such a move is refused
-    /// naming them unless an override says who accepts that they stay where they are; the event lists them.
+    /// effect after the last recorded move and not after today, to another county that had not ended by that day. Facts
+    /// dated on or after the move were recorded in the old county before the move was known: nothing recorded moves, so
+    /// such a move is refused naming them unless an override says who accepts that they stay where they are; the event
+    /// lists them.
     /// </summary>
     public static IReadOnlyList<object> Decide(
         RelocateEnterprise command, Enterprise state, IReadOnlyCollection<RecordedFact> recordedFacts, ReferenceData reference)
@@ -97,7 +98,7 @@ public static class EnterpriseDecider
         {
             throw new DomainException("enterprise.id-mismatch", $"enterpriseId: the command names {command.EnterpriseId} but the state loaded is {state.Id}.");
         }
-        var to = DivisionCode.RequireCounty(reference, command.ToCountyCode, "toCountyCode").Code;
+        var to = DivisionCode.RequireCountyExistingOn(reference, command.ToCountyCode, "toCountyCode", command.EffectiveOn, "the move's effective date").Code;
         var registryReference = RequiredText(command.RegistryReference, "registryReference", "enterprise.registry-reference-required");
         var actor = RequiredText(command.Actor, "actor", "enterprise.actor-required");
         if (to == state.CountyCode)

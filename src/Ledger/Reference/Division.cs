@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Ledger.Reference;
 
 public enum DivisionLevel
@@ -9,4 +11,12 @@ public enum DivisionLevel
 }
 
 /// <summary>An administrative division (GB/T 2260), loaded from divisions.csv.</summary>
-public sealed record Division(string Code, string Name, DivisionLevel Level, string? ParentCode);
+/// <param name="EndedOn">
+/// The day the division ceased (merged, renamed under a new code, abolished); null while it is current. An ended division
+/// stays in the table and in its parent's subtree, so what was recorded in it keeps rolling up as it did.
+/// </param>
+public sealed record Division(string Code, string Name, DivisionLevel Level, string? ParentCode, LocalDate? EndedOn = null)
+{
+    /// <summary>True when the division had ceased by <paramref name="date"/> (it ended on that day or before).</summary>
+    public bool HasEndedBy(LocalDate date) => EndedOn is { } ended && ended <= date;
+}

@@ -1,3 +1,6 @@
+using NodaTime;
+using NodaTime.Text;
+
 namespace Ledger.Reference;
 
 /// <summary>Administrative division codes (GB/T 2260): six ASCII digits.</summary>
@@ -36,6 +39,23 @@ public static class DivisionCode
             throw new DomainException(
                 "division.not-county",
                 $"{field}: {code} is {division.Name}, a {division.Level.ToString().ToLowerInvariant()}-level division; a county-level division (district, county or county-level city) is required.");
+        }
+        return division;
+    }
+
+    /// <summary>
+    /// <see cref="RequireCounty"/>, for a county an enterprise enters on <paramref name="on"/> (<paramref name="purpose"/>,
+    /// e.g. "the registration date"): a division that ended on or before that day takes no enterprise, though what was
+    /// recorded in it while it existed stays there.
+    /// </summary>
+    public static Division RequireCountyExistingOn(ReferenceData reference, string? input, string field, LocalDate on, string purpose)
+    {
+        var division = RequireCounty(reference, input, field);
+        if (division.EndedOn is { } ended && ended <= on)
+        {
+            throw new DomainException(
+                "division.ended",
+                $"{field}: {division.Code} {division.Name} ended on {LocalDatePattern.Iso.Format(ended)} (divisions.csv), on or before {purpose} {LocalDatePattern.Iso.Format(on)}; give the county-level division that took its place.");
         }
         return division;
     }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Ledger.Reference;
 
 /// <summary>Tiers, divisions, the working-day calendar and the authorities' names the domain decides with. Loaded once at startup from data files.</summary>
@@ -5,6 +7,8 @@ public sealed class ReferenceData
 {
     private readonly Dictionary<string, Tier> _tiers;
     private readonly Dictionary<string, Division> _divisions;
+    private readonly ILookup<string, string> _children;
+    private readonly ConcurrentDictionary<string, string[]> _subtrees = new(StringComparer.Ordinal);
 
     /// <summary>Without a calendar: every working-day question is refused (see <see cref="WorkingDayCalendar.Empty"/>).</summary>
     public ReferenceData(IEnumerable<Tier> tiers, IEnumerable<Division> divisions)
@@ -16,6 +20,7 @@ public sealed class ReferenceData
     {
         _tiers = tiers.ToDictionary(t => t.Code, StringComparer.Ordinal);
         _divisions = divisions.ToDictionary(d => d.Code, StringComparer.Ordinal);
+        _children = _divisions.Values.Where(d => d.ParentCode is not null).ToLookup(d => d.ParentCode!, d => d.Code, StringComparer.Ordinal);
         Calendar = calendar;
         Authorities = authorities ?? AuthorityDirectory.Empty;
     }
@@ -45,6 +50,32 @@ public sealed class ReferenceData
         }
         return false;
     }
+
+    /// <summary>
+    /// <paramref name="code"/> and every division below it, in code order; empty when the code is unknown. Ended
+    /// divisions are included: what was recorded in them still counts for their parents. Computed once per code from the
+    /// parent links, so callers can ask per command without walking the whole table.
+    /// </summary>
+    public IReadOnlyList<string> Subtree(string code) =>
+        _subtrees.GetOrAdd(code, root =>
+        {
+            if (!_divisions.ContainsKey(root))
+            {
+                return [];
+            }
+            var found = new List<string>();
+            var pending = new Stack<string>([root]);
+            while (pending.TryPop(out var next))
+            {
+                found.Add(next);
+                foreach (var child in _children[next])
+                {
+                    pending.Push(child);
+                }
+            }
+            found.Sort(StringComparer.Ordinal);
+            return [.. found];
+        });
 
     /// <summary>
     /// The government that recognises <paramref name="tier"/> for an enterprise in <paramref name="countyCode"/>: the

@@ -1,8 +1,10 @@
+using NodaTime.Text;
+
 namespace Ledger.Reference;
 
 public static partial class ReferenceDataLoader
 {
-    private static readonly string[] DivisionColumns = ["code", "name", "level", "parent_code"];
+    private static readonly string[] DivisionColumns = ["code", "name", "level", "parent_code", "ended_on"];
 
     private static List<Division> LoadDivisions(string directory)
     {
@@ -28,7 +30,8 @@ public static partial class ReferenceDataLoader
                 code,
                 Required(DivisionsFile, row, 1, "name"),
                 Level(DivisionsFile, row, 2, "level"),
-                parent.Length > 0 ? parent : null);
+                parent.Length > 0 ? parent : null,
+                IsoDate(DivisionsFile, row, 4, "ended_on"));
             divisions.Add(code, (division, row));
         }
 
@@ -47,10 +50,16 @@ public static partial class ReferenceDataLoader
             {
                 throw Error(DivisionsFile, row, $"parent_code {division.ParentCode} of division {division.Code} is not in the file");
             }
-            // A level may be skipped (districts of Beijing sit under the province-level row) but never reversed.
+            // A level may be skipped (districts of Beijing, and counties a province administers directly such as 仙桃市,
+            // sit under the province-level row) but never reversed.
             if (division.Level <= parent.Division.Level)
             {
                 throw Error(DivisionsFile, row, $"division {division.Code} is {LevelName(division.Level)}-level and cannot sit under {parent.Division.Code}, which is {LevelName(parent.Division.Level)}-level");
+            }
+            // What sat under a division that ended moved elsewhere (under a new code) or ended with it.
+            if (parent.Division.EndedOn is { } parentEnded && !division.HasEndedBy(parentEnded))
+            {
+                throw Error(DivisionsFile, row, $"division {division.Code} {(division.EndedOn is { } ended ? $"ended on {LocalDatePattern.Iso.Format(ended)}" : "is current")} but its parent {parent.Division.Code} ended on {LocalDatePattern.Iso.Format(parentEnded)}; a division ends no later than its parent");
             }
         }
         return divisions.Values.Select(d => d.Division).ToList();

@@ -94,6 +94,27 @@ public class EnterpriseDeciderTests
         error.Message.ShouldStartWith("countyCode:");
     }
 
+    [Fact]
+    public void Registration_in_a_county_that_has_ended_is_refused_naming_the_field_and_the_end_date()
+    {
+        var error = Refused(() => EnterpriseDecider.Decide(Registration(countyCode: "320611"), Given(), EndedDivisions.Shipped));
+
+        error.Code.ShouldBe("division.ended");
+        error.Message.ShouldStartWith("countyCode: 320611 港闸区 ended on 2020-07-17 (divisions.csv), on or before the registration date 2024-03-05");
+    }
+
+    [Fact]
+    public void Registration_counts_the_day_a_county_ended_by_the_date_in_China()
+    {
+        // 港闸区 ended on 2020-07-17, which began at 16:00 UTC the day before.
+        var lastMinute = Registration(countyCode: "320611") with { RegisteredAt = Instant.FromUtc(2020, 7, 16, 15, 59) };
+        var firstMinute = Registration(countyCode: "320611") with { RegisteredAt = Instant.FromUtc(2020, 7, 16, 16, 0) };
+
+        EnterpriseDecider.Decide(lastMinute, Given(), EndedDivisions.Shipped)
+            .ShouldHaveSingleItem().ShouldBeOfType<EnterpriseRegistered>().CountyCode.ShouldBe("320611");
+        Refused(() => EnterpriseDecider.Decide(firstMinute, Given(), EndedDivisions.Shipped)).Code.ShouldBe("division.ended");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

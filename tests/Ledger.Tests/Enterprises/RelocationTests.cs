@@ -1,4 +1,5 @@
 using Ledger.Enterprises;
+using Ledger.Tests.Reference;
 using Ledger.Tests.Support;
 using NodaTime;
 using static Ledger.Tests.Support.TestReference;
@@ -94,6 +95,19 @@ public class RelocationTests
         Spec.Given(Registered())
             .When(h => Decide(h, Relocate("320200", D(2023, 9, 1))))
             .ThenFails("division.not-county");
+
+    [Fact]
+    public void A_move_to_a_county_that_had_ended_by_the_day_it_took_effect_is_refused() =>
+        Spec.Given(Registered())
+            .When(h => EnterpriseDecider.Decide(Relocate(EndedDivisions.Gangzha.Code, D(2020, 7, 17)), h.Enterprise(Id), [], EndedDivisions.Shipped))
+            .ThenFails("division.ended")
+            .Message.ShouldStartWith("toCountyCode: 320611 港闸区 ended on 2020-07-17 (divisions.csv), on or before the move's effective date 2020-07-17");
+
+    [Fact]
+    public void A_move_recorded_late_to_a_county_that_ended_after_it_took_effect_is_recorded() =>
+        Spec.Given(Registered())
+            .When(h => EnterpriseDecider.Decide(Relocate(EndedDivisions.Gangzha.Code, D(2019, 5, 1)), h.Enterprise(Id), [], EndedDivisions.Shipped))
+            .Then(Moved(Xishan, EndedDivisions.Gangzha.Code, D(2019, 5, 1)));
 
     [Fact]
     public void A_move_that_has_not_taken_effect_yet_is_refused() =>

@@ -19,9 +19,9 @@ public class ReferenceDataDefaultLocationTests
     {
         using var folder = new ReferenceFolder();
         folder.Write(ReferenceDataLoader.DivisionsFile, """
-            code,name,level,parent_code
-            100000,全国,country,
-            330000,测试省,province,100000
+            code,name,level,parent_code,ended_on
+            100000,全国,country,,
+            330000,测试省,province,100000,
             """);
         folder.Write(ReferenceDataLoader.AuthoritiesFile, """
             name,division_code,source

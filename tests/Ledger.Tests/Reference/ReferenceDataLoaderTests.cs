@@ -146,15 +146,15 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Division_row_with_too_many_columns_is_refused()
     {
-        _folder.Append(DivisionsFile, "330402,南湖区,county,330400,extra");
+        _folder.Append(DivisionsFile, "330402,南湖区,county,330400,,extra");
 
-        ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "expected 4 columns");
+        ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "expected 5 columns");
     }
 
     [Fact]
     public void Division_with_an_unknown_level_is_refused()
     {
-        _folder.Append(DivisionsFile, "330402,南湖区,district,330400");
+        _folder.Append(DivisionsFile, "330402,南湖区,district,330400,");
 
         ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "unknown level 'district'");
     }
@@ -162,7 +162,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Duplicate_division_code_is_refused()
     {
-        _folder.Append(DivisionsFile, "330424,海盐,county,330400");
+        _folder.Append(DivisionsFile, "330424,海盐,county,330400,");
 
         ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "duplicate division code '330424' (first on line 5)");
     }
@@ -173,7 +173,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [InlineData("33040A")]
     public void Division_code_that_is_not_6_digits_is_refused(string code)
     {
-        _folder.Append(DivisionsFile, $"{code},南湖区,county,330400");
+        _folder.Append(DivisionsFile, $"{code},南湖区,county,330400,");
 
         ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, $"division code '{code}' is not 6 digits");
     }
@@ -181,7 +181,7 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Division_whose_parent_is_missing_is_refused()
     {
-        _folder.Append(DivisionsFile, "320205,锡山区,county,320200");
+        _folder.Append(DivisionsFile, "320205,锡山区,county,320200,");
 
         ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "parent_code 320200 of division 320205 is not in the file");
     }
@@ -189,16 +189,16 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     [Fact]
     public void Division_without_parent_that_is_not_the_country_is_refused()
     {
-        _folder.Append(DivisionsFile, "320000,江苏省,province,");
+        _folder.Append(DivisionsFile, "320000,江苏省,province,,");
 
         ShouldPointAt(_folder.LoadFails(), DivisionsFile, 6, "has no parent_code");
     }
 
     [Theory]
-    [InlineData("330402,南湖区,county,330424")]
-    [InlineData("330100,杭州市,city,330400")]
-    [InlineData("320000,江苏省,province,330000")]
-    [InlineData("330401,嘉兴市区,province,330400")]
+    [InlineData("330402,南湖区,county,330424,")]
+    [InlineData("330100,杭州市,city,330400,")]
+    [InlineData("320000,江苏省,province,330000,")]
+    [InlineData("330401,嘉兴市区,province,330400,")]
     public void Division_whose_level_does_not_sit_under_its_parent_is_refused(string row)
     {
         _folder.Append(DivisionsFile, row);
@@ -210,11 +210,11 @@ public sealed class ReferenceDataLoaderTests : IDisposable
     public void Division_may_be_listed_before_its_parent()
     {
         _folder.Write(DivisionsFile, """
-            code,name,level,parent_code
-            330424,海盐县,county,330400
-            330400,嘉兴市,city,330000
-            330000,浙江省,province,100000
-            100000,全国,country,
+            code,name,level,parent_code,ended_on
+            330424,海盐县,county,330400,
+            330400,嘉兴市,city,330000,
+            330000,浙江省,province,100000,
+            100000,全国,country,,
             """);
 
         ReferenceDataLoader.Load(_folder.Path).IsWithin("330424", "100000").ShouldBeTrue();

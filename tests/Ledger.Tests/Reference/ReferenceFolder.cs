@@ -23,11 +23,11 @@ internal sealed class ReferenceFolder : IDisposable
         """;
 
     public const string Divisions = """
-        code,name,level,parent_code
-        100000,全国,country,
-        330000,浙江省,province,100000
-        330400,嘉兴市,city,330000
-        330424,海盐县,county,330400
+        code,name,level,parent_code,ended_on
+        100000,全国,country,,
+        330000,浙江省,province,100000,
+        330400,嘉兴市,city,330000,
+        330424,海盐县,county,330400,
         """;
 
     public ReferenceFolder()

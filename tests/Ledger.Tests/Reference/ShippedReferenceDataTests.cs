@@ -53,6 +53,91 @@ public class ShippedReferenceDataTests
     }
 
     [Fact]
+    public void Shipped_divisions_count_every_level_of_the_national_table()
+    {
+        // china-division 2.7.0 less its pseudo-cities, development zones and city stand-ins (divisions.SOURCE.md).
+        int Count(DivisionLevel level) => Data.Divisions.Values.Count(d => d.Level == level);
+
+        Count(DivisionLevel.Country).ShouldBe(1);
+        Count(DivisionLevel.Province).ShouldBe(34);
+        Count(DivisionLevel.City).ShouldBe(333);
+        Count(DivisionLevel.County).ShouldBe(2_850);
+        Data.Divisions.Values.ShouldAllBe(d => d.EndedOn == null);
+    }
+
+    [Fact]
+    public void Every_shipped_division_but_the_nation_sits_under_a_listed_division_of_a_higher_level()
+    {
+        foreach (var division in Data.Divisions.Values.Where(d => d.Level != DivisionLevel.Country))
+        {
+            var parent = Data.FindDivision(division.ParentCode!).ShouldNotBeNull($"{division.Code}'s parent {division.ParentCode}");
+            ((int)parent.Level).ShouldBeLessThan((int)division.Level, division.Code);
+            Data.IsWithin(division.Code, "100000").ShouldBeTrue(division.Code);
+        }
+    }
+
+    [Theory]
+    [InlineData("440000", "广东省", DivisionLevel.Province, "100000")]
+    [InlineData("440300", "深圳市", DivisionLevel.City, "440000")]
+    [InlineData("440305", "南山区", DivisionLevel.County, "440300")]
+    [InlineData("110105", "朝阳区", DivisionLevel.County, "110000")]   // Beijing's districts sit under the province-level row
+    [InlineData("310115", "浦东新区", DivisionLevel.County, "310000")]
+    [InlineData("120116", "滨海新区", DivisionLevel.County, "120000")]
+    [InlineData("500229", "城口县", DivisionLevel.County, "500000")]   // a county of Chongqing, listed under 县 (500200) in the package
+    [InlineData("429004", "仙桃市", DivisionLevel.County, "420000")]   // 省直辖县级行政区划
+    [InlineData("419001", "济源市", DivisionLevel.County, "410000")]
+    [InlineData("469001", "五指山市", DivisionLevel.County, "460000")]
+    [InlineData("659001", "石河子市", DivisionLevel.County, "650000")] // 自治区直辖县级行政区划
+    [InlineData("152527", "太仆寺旗", DivisionLevel.County, "152500")]
+    [InlineData("540102", "城关区", DivisionLevel.County, "540100")]
+    [InlineData("650102", "天山区", DivisionLevel.County, "650100")]
+    [InlineData("441900", "东莞市", DivisionLevel.City, "440000")]
+    [InlineData("620200", "嘉峪关市", DivisionLevel.City, "620000")]
+    public void Shipped_divisions_hold_every_province_with_its_cities_and_counties(string code, string name, DivisionLevel level, string parent)
+    {
+        Data.FindDivision(code).ShouldBe(new Division(code, name, level, parent));
+    }
+
+    [Theory]
+    [InlineData("441900")] // 东莞市
+    [InlineData("442000")] // 中山市
+    [InlineData("460400")] // 儋州市
+    [InlineData("620200")] // 嘉峪关市
+    public void Cities_without_counties_are_city_rows_with_nothing_below(string city)
+    {
+        Data.FindDivision(city).ShouldNotBeNull().Level.ShouldBe(DivisionLevel.City);
+        Data.Subtree(city).ShouldBe([city]);
+    }
+
+    [Theory]
+    [InlineData("110100")] // 市辖区 of Beijing
+    [InlineData("500100")] // 市辖区 of Chongqing
+    [InlineData("500200")] // 县 of Chongqing
+    [InlineData("429000")] // 省直辖县级行政区划 of Hubei
+    [InlineData("659000")] // 自治区直辖县级行政区划 of Xinjiang
+    [InlineData("620201")] // the package's stand-in county for 嘉峪关市
+    [InlineData("320576")] // 苏州工业园区, a development zone
+    public void Pseudo_cities_stand_ins_and_development_zones_are_not_divisions(string code)
+    {
+        Data.FindDivision(code).ShouldBeNull();
+    }
+
+    [Fact]
+    public void No_county_code_is_a_statistical_development_zone_code()
+    {
+        Data.Divisions.Values.Where(d => d.Level == DivisionLevel.County).ShouldAllBe(d => d.Code[4] != '7');
+    }
+
+    [Theory]
+    [InlineData("110000", 16)] // Beijing: 16 districts
+    [InlineData("500000", 38)] // Chongqing: 26 districts and 12 counties
+    [InlineData("420000", 103)]
+    public void A_province_subtree_counts_its_counties(string province, int counties)
+    {
+        Data.Subtree(province).Count(code => Data.FindDivision(code)!.Level == DivisionLevel.County).ShouldBe(counties);
+    }
+
+    [Fact]
     public void Wuxi_districts_merged_in_2015_are_not_current_divisions()
     {
         // 崇安区, 南长区 and 北塘区 became 梁溪区 (320213); codes issued before stay valid in a USCC only.
