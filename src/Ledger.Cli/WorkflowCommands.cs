@@ -110,25 +110,10 @@ internal static class WorkflowCommands
         }
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var wanted = parsed.GetValue(status);
-            if (wanted is not (null or "determined" or "cancelled"))
-            {
-                throw new DomainException("cli.status", $"--status: '{wanted}' is neither determined nor cancelled.");
-            }
             return await Writing.WithReadAsync(parsed, async (database, reference) =>
             {
-                var counties = Writing.Subtree(reference, parsed.GetValue(jurisdiction)!);
-                var rows = await QueryAsync(database,
-                    "SELECT a.award_id, coalesce(e.uscc, ''), coalesce(e.name, ''), a.county_code, a.tier, a.trigger, a.determination_date, a.amount, a.status, a.issuer_code, " +
-                    "coalesce((SELECT sum(d.amount) FROM disbursements d WHERE d.award_id = a.award_id AND d.status = 'paid'), 0), " +
-                    "coalesce((SELECT sum(d.amount) FROM disbursements d WHERE d.award_id = a.award_id AND d.status IN ('requested', 'approved')), 0) " +
-                    "FROM awards a LEFT JOIN enterprises e ON e.enterprise_id = a.enterprise_id WHERE a.county_code = ANY($1) AND ($2::text IS NULL OR a.status = $2) " +
-                    "ORDER BY a.county_code, a.determination_date, e.uscc",
-                    cancellationToken, counties, (object?)wanted ?? DBNull.Value);
-                var document = rows.Select(r => new AwardDocument((Guid)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!,
-                    ReportDocuments.Date(LocalDate.FromDateOnly((DateOnly)r[6]!)), ReportDocuments.Yuan((decimal)r[7]!), (string)r[8]!, (string)r[9]!,
-                    ReportDocuments.Yuan((decimal)r[10]!), ReportDocuments.Yuan((decimal)r[11]!),
-                    ReportDocuments.Yuan((string)r[8]! == "cancelled" ? 0m : (decimal)r[7]! - (decimal)r[10]!))).ToList();
+                using var readSide = new LedgerReadSide(database, reference);
+                var document = await readSide.Reports.AwardsAsync(parsed.GetValue(jurisdiction)!, parsed.GetValue(status), cancellationToken);
                 await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
                 [
                     new Output.Grid(["award", "uscc", "enterprise", "county", "tier", "trigger", "determined_on", "amount_yuan", "status", "paid_yuan", "in_progress_yuan", "left_to_pay_yuan"],
@@ -140,14 +125,6 @@ internal static class WorkflowCommands
         return command;
     }
 
-    private sealed record AwardDocument(
-        Guid AwardId, string Uscc, string Enterprise, string CountyCode, string Tier, string Trigger, string DeterminedOn, string AmountYuan, string Status,
-        string IssuerCode, string PaidYuan, string InProgressYuan, string LeftToPayYuan);
-
-    private sealed record ApprovalDocument(
-        Guid DisbursementId, Guid AwardId, string Uscc, string Enterprise, string CountyCode, string Level, string DivisionCode, int PlannedYear,
-        string AmountYuan, string Status, int Approvals, string WaitingFor, string Requester, string Since);
-
     private static Command Approvals(TextWriter output)
     {
         var jurisdiction = new Option<string>("--jurisdiction") { Description = "Division whose enterprises' disbursements are listed (default 100000).", DefaultValueFactory = _ => Jurisdictions.Nation };
@@ -156,28 +133,8 @@ internal static class WorkflowCommands
         command.Options.Add(LedgerCli.FormatOption);
         command.SetAction(async (parsed, cancellationToken) => await Writing.WithReadAsync(parsed, async (database, reference) =>
         {
-            var counties = Writing.Subtree(reference, parsed.GetValue(jurisdiction)!);
-            var rows = await QueryAsync(database,
-                "SELECT d.disbursement_id, d.award_id, coalesce(en.uscc, ''), coalesce(en.name, ''), d.county_code, d.level, d.division_code, d.planned_year, d.amount, " +
-                "d.status, d.approvals, coalesce(e.user_name, ''), c.chained_at, " +
-                "(SELECT (h.data->>'approvalsRequired')::int FROM mt_events h WHERE h.stream_id = d.award_id AND h.type = 'disbursement-approved' " +
-                " AND h.data->>'disbursementId' = d.disbursement_id::text ORDER BY h.version DESC LIMIT 1) " +
-                "FROM disbursements d LEFT JOIN enterprises en ON en.enterprise_id = d.enterprise_id " +
-                "JOIN award_history h ON h.disbursement_id = d.disbursement_id AND h.kind = 'disbursement-requested' " +
-                "JOIN mt_events e ON e.id = h.event_id JOIN event_chain c ON c.seq_id = e.seq_id " +
-                "WHERE d.status IN ('requested', 'approved') AND d.county_code = ANY($1) ORDER BY c.chained_at",
-                cancellationToken, (object)counties);
-            var document = rows.Select(r =>
-            {
-                var status = (string)r[9]!;
-                var approvals = (int)r[10]!;
-                var waitingFor = status == "approved"
-                    ? "payment (treasury voucher)"
-                    : approvals == 0 ? "an approver other than the requester" : string.Create(CultureInfo.InvariantCulture, $"approval {approvals + 1} of {r[13] ?? approvals + 1} by another approver");
-                return new ApprovalDocument((Guid)r[0]!, (Guid)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string)r[6]!, (int)r[7]!,
-                    ReportDocuments.Yuan((decimal)r[8]!), status, approvals, waitingFor, (string)r[11]!,
-                    ReportDocuments.Instant(Instant.FromDateTimeUtc((DateTime)r[12]!))!);
-            }).ToList();
+            using var readSide = new LedgerReadSide(database, reference);
+            var document = await readSide.Reports.ApprovalQueueAsync(parsed.GetValue(jurisdiction)!, cancellationToken: cancellationToken);
             await Output.WriteAsync(output, parsed.GetValue(LedgerCli.FormatOption), document, () =>
             [
                 new Output.Grid(["disbursement", "uscc", "enterprise", "county", "level", "line", "amount_yuan", "status", "approvals", "waiting_for", "requester", "since"],
@@ -197,28 +154,4 @@ internal static class WorkflowCommands
             ? award
             : throw new DomainException("disbursement.not-found", $"id: no disbursement {disbursement} has been requested.");
     }
-
-    private static async Task<List<object?[]>> QueryAsync(LedgerDatabase database, string sql, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = database.App.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(parameter is string[] codes
-                ? new NpgsqlParameter { Value = codes, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text }
-                : parameter is DBNull ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = parameter });
-        }
-        var rows = new List<object?[]>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetFieldType(i) == typeof(DateOnly) || reader.GetDataTypeName(i) == "date" ? reader.GetFieldValue<DateOnly>(i) : reader.GetValue(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
-    }
-
 }
