@@ -30,7 +30,10 @@ internal static class DemoCommand
             Recreate(folder);
             var options = new LedgerDatabaseOptions { Embedded = new EmbeddedPostgresOptions { DataRoot = folder } };
             await using var database = await LedgerDatabase.OpenAsync(options, cancellationToken: cancellationToken);
-            await using var app = await LedgerApp.StartAsync(database, reference, LedgerCli.AppOptions(), cancellationToken);
+            var serve = !parsed.GetValue(noServe);
+            await using var web = Api.LedgerApi.Build(database, reference, LedgerCli.AppOptions(), serve ? null : "http://127.0.0.1:0");
+            await web.StartAsync(cancellationToken);
+            var app = Api.LedgerApi.Ledger(web);
             var dataset = Path.Combine(AppContext.BaseDirectory, "Demo", "dataset");
             var summary = await Progress.RunAsync(error, "demo import",
                 progress => app.Importer.ImportAsync(dataset, new Caller("demo", "import", OsUser: Environment.UserName), progress, cancellationToken));
@@ -51,11 +54,12 @@ internal static class DemoCommand
             await output.WriteLineAsync($"Point other ledger commands at this demo with --data {folder} (or LEDGER_DATA={folder}), e.g.");
             await output.WriteLineAsync($"  ledger --data {folder} reconcile --jurisdiction 320205 --year 2022 --basis determined");
             var verdict = xishan.Reconciled ? ExitCodes.Ok : ExitCodes.CheckFailed;
-            if (parsed.GetValue(noServe))
+            if (!serve)
             {
+                await web.StopAsync(CancellationToken.None);
                 return verdict;
             }
-            await output.WriteLineAsync("Serving the demo ledger; press Ctrl-C to stop (the folder stays until the next demo).");
+            await output.WriteLineAsync($"Serving the demo ledger, HTTP API at {string.Join(", ", web.Urls)}; press Ctrl-C to stop (the folder stays until the next demo).");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -64,6 +68,7 @@ internal static class DemoCommand
             {
                 await output.WriteLineAsync("Stopping.");
             }
+            await web.StopAsync(CancellationToken.None);
             return verdict;
         });
         return command;

@@ -5,6 +5,8 @@ using Ledger.Reference;
 using NodaTime;
 using NodaTime.Text;
 
+using Ledger.Reports;
+
 namespace Ledger.Cli;
 
 /// <summary><c>ledger events</c>: the audit listing, every event in chain order with its actor, data and chain hash.</summary>
@@ -58,7 +60,7 @@ internal static class EventsCommand
                 await WriteTableAsync(output, listing);
                 return ExitCodes.Ok;
             }
-            await Output.WriteAsync(output, format, format == OutputFormat.Json ? Document(query, listing) : listing, () =>
+            await Output.WriteAsync(output, format, format == OutputFormat.Json ? EventsDocument.Of(query, listing) : listing, () =>
             [
                 new Output.Grid(["position", "seq", "chained_at", "stream", "version", "type", "actor", "role", "idempotency_key", "data", "hash"],
                     [.. listing.Events.Select(e => (IReadOnlyList<string?>)[Output.Number(e.Position), Output.Number(e.Seq), Format(e.ChainedAt), e.StreamId?.ToString(),
@@ -108,17 +110,4 @@ internal static class EventsCommand
     }
 
     private static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
-
-    private static EventsDocument Document(EventListQuery query, EventListing listing) => new(
-        new EventsFilter(query.StreamId, query.EventTypes ?? [], query.FromPosition, query.Since is { } s ? Format(s) : null, query.Until is { } u ? Format(u) : null, query.Limit),
-        [.. listing.Events.Select(e => new EventsLine(e.Position, e.Seq, Format(e.ChainedAt), e.StreamId, e.StreamVersion, e.EventType, e.Actor, e.Role, e.IdempotencyKey,
-            JsonSerializer.Deserialize<JsonElement>(e.DataJson), e.HashHex))],
-        listing.Next);
-
-    internal sealed record EventsDocument(EventsFilter Filter, IReadOnlyList<EventsLine> Events, long? Next);
-
-    internal sealed record EventsFilter(Guid? Stream, IReadOnlyCollection<string> Types, long From, string? Since, string? Until, int Limit);
-
-    internal sealed record EventsLine(long Position, long Seq, string ChainedAt, Guid? StreamId, long StreamVersion, string Type, string? Actor, string? Role,
-        string? IdempotencyKey, JsonElement Data, string Hash);
 }

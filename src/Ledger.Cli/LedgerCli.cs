@@ -42,6 +42,7 @@ public static class LedgerCli
         }
         root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Subcommands.Add(DemoCommand.Create(output, error));
+        root.Subcommands.Add(UsersCommand.Create(output, error));
         root.Subcommands.Add(OutboxCommand.Create(output));
         root.Subcommands.Add(EventsCommand.Create(output));
         root.Subcommands.Add(DigestCommand.Create(output, error));

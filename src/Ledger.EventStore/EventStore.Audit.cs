@@ -12,13 +12,15 @@ namespace Ledger.EventStore;
 /// <param name="Since">Only events chained at or after this instant.</param>
 /// <param name="Until">Only events chained at or before this instant (read like an as-of: stable once answered).</param>
 /// <param name="Limit">At most this many events.</param>
+/// <param name="Counties">Only events whose stream belongs to one of these divisions (the <c>county</c> header): a user's subtree.</param>
 public sealed record EventListQuery(
     long FromPosition = 1,
     Guid? StreamId = null,
     IReadOnlyCollection<string>? EventTypes = null,
     Instant? Since = null,
     Instant? Until = null,
-    int Limit = 1000);
+    int Limit = 1000,
+    IReadOnlyCollection<string>? Counties = null);
 
 /// <summary>
 /// One event as an auditor reads it: the row as stored, its data as PostgreSQL prints the <c>jsonb</c> (the text the
@@ -90,6 +92,10 @@ public sealed partial class EventStore
         if (query.EventTypes is { Count: > 0 } types)
         {
             sql.Append(" AND e.type = ANY(").Append(Next(types.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
+        }
+        if (query.Counties is { } counties)
+        {
+            sql.Append(" AND e.headers ->> 'county' = ANY(").Append(Next(counties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)).Append(')');
         }
         if (query.Since is { } since)
         {

@@ -140,6 +140,16 @@ public sealed class LedgerApp : IAsyncDisposable
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        Register(builder, database, reference, options);
+        return builder.Build();
+    }
+
+    /// <summary>The ledger on a host of the caller's (the HTTP API's web application): built and started, it is <see cref="Of"/>.</summary>
+    public static LedgerApp Of(IHost host) => new(host);
+
+    /// <summary>Registers the ledger's services, Marten and Wolverine on a host being built.</summary>
+    public static void Register(IHostApplicationBuilder builder, LedgerDatabase database, ReferenceData reference, LedgerAppOptions options)
+    {
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(reference);
         builder.Services.AddSingleton(options.Clock);
@@ -164,7 +174,6 @@ public sealed class LedgerApp : IAsyncDisposable
             .UseLightweightSessions()
             .IntegrateWithWolverine(wolverine => wolverine.MessageStorageSchemaName = LedgerStoreOptions.Schema);
         builder.UseWolverine(wolverine => Configure(wolverine, options));
-        return builder.Build();
     }
 
     /// <summary>The ledger's event types by stable name, found once per process.</summary>

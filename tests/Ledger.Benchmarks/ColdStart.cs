@@ -46,7 +46,7 @@ public static class ColdStart
         foreach (var (folder, times) in folders.Select(f => (f, cold)).Concat(folders.Take(1).SelectMany(f => Enumerable.Repeat((f, warm), runs))))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (code, output, elapsed) = await RunAsync("dotnet", [dll, "up", "--once", "--data", folder], Timeout);
+            var (code, output, elapsed) = await RunAsync("dotnet", [dll, "up", "--once", "--urls", "http://127.0.0.1:0", "--data", folder], Timeout);
             StopLeftover(folder);
             if (code == 2)
             {

@@ -70,7 +70,7 @@ public sealed class CliFacts : IAsyncLifetime
     [Fact]
     public async Task Up_once_reports_the_database_and_exits_0()
     {
-        var (code, output, _) = await RunAsync("up", "--once", "--db", _connection);
+        var (code, output, _) = await RunAsync("up", "--once", "--urls", "http://127.0.0.1:0", "--db", _connection);
 
         code.ShouldBe(ExitCodes.Ok);
         output.ShouldContain("Ledger database ready");

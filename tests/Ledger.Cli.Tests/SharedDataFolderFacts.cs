@@ -26,7 +26,7 @@ public sealed class SharedDataFolderFacts : IDisposable
             var output = new StringWriter();
             var error = new StringWriter();
 
-            (await LedgerCli.RunAsync(["up", "--once", "--data", _root], output, error)).ShouldBe(ExitCodes.Ok, error.ToString());
+            (await LedgerCli.RunAsync(["up", "--once", "--urls", "http://127.0.0.1:0", "--data", _root], output, error)).ShouldBe(ExitCodes.Ok, error.ToString());
             output.ToString().ShouldContain($"127.0.0.1:{held.Port}/ledger");
             output.ToString().ShouldContain("started by another ledger process");
 

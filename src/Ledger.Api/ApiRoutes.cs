@@ -1,0 +1,400 @@
+using System.Globalization;
+using Ledger.Budgets;
+using Ledger.Clawbacks;
+using Ledger.Designations;
+using Ledger.Disbursements;
+using Ledger.Enterprises;
+using Ledger.EventStore;
+using Ledger.Policies;
+using Ledger.PublishedFigures;
+using Ledger.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Ledger.Api;
+
+// Request bodies. Amounts are strings with at most 2 decimals; dates yyyy-MM-dd; unknown fields are refused.
+public sealed record RequestBody(Guid AwardId, string Amount, string Level, int? PlannedYear = null);
+/// <param name="Approver">Ignored: the approver is the token's user. Accepted so that a client that sends one learns that.</param>
+public sealed record ApproveBody(string? Note = null, string? Approver = null);
+public sealed record ReasonBody(string Reason);
+public sealed record PayBody(string VoucherNo, LocalDate ValueDate);
+public sealed record ReturnBody(LocalDate ReturnedOn, string Reason);
+public sealed record BankAccountBody(string BankName, string AccountName, string AccountNumber);
+public sealed record EnterpriseBody(string Uscc, string Name, string CountyCode, string Industry, BankAccountBody? BankAccount = null);
+public sealed record CorrectionBody(string Reason, string? Name = null, string? Industry = null, BankAccountBody? BankAccount = null);
+public sealed record RelocationBody(string ToCountyCode, LocalDate On, string RegistryReference);
+public sealed record RenewalBody(string Outcome, LocalDate DecidedOn, string Reviewer, LocalDate? ValidTo = null, string? Note = null);
+public sealed record RevocationBody(LocalDate RevokedOn, string Reason, bool Clawback = false);
+public sealed record ClawbackBody(string Level, string Amount, string Reason);
+public sealed record RepaymentBody(string Amount, LocalDate ValueDate, string VoucherNo);
+public sealed record BudgetBody(string DivisionCode, int Year, string Level, string Amount);
+public sealed record AdjustmentBody(string DivisionCode, int Year, string Level, string Delta, string Reason);
+public sealed record ExpiryBody(LocalDate AsOf);
+public sealed record FigureBody(string JurisdictionCode, int Year, string Measure, string Basis, string Value, string Source, string? Unit = null, bool AtLeast = false, string? Quote = null, string? Reason = null);
+public sealed record UserBody(string Name, string Role, string Division, int Days = 90);
+
+// Answers.
+public sealed record CreatedAnswer(Guid Id);
+public sealed record DisbursementAnswer(Guid Id, Guid AwardId, string Status, long Version);
+public sealed record CountAnswer(int Count);
+public sealed record TokenAnswer(Guid Id, string Name, string Role, string Division, string ExpiresAt, string Token);
+public sealed record VerifyAnswer(bool Ok, long EventsChecked, long HeadPosition, long HeadSeq, string HeadHash, string? HeadChainedAt, long? BrokenSeq, long? BrokenPosition, string? Reason);
+public sealed record ReadLogEntry(long Id, string ReadAt, string User, string Role, string Resource, string Detail);
+
+/// <summary>
+/// The routes: thin, each the command or report the command line has, over the same handlers and read models. Roles
+/// per DESIGN.md §8: clerk — enterprises, renewals, requests, payments, returns, repayments; approver — approve and
+/// reject; admin — policies' budgets, published figures, expiry runs, revocations and clawbacks, users; auditor and
+/// bureau-head — reads (auditors also the event log, verify and the read log).
+/// </summary>
+public static class ApiRoutes
+{
+    private static readonly string[] Clerk = ["clerk"];
+    private static readonly string[] Approver = ["approver"];
+    private static readonly string[] Admin = ["admin"];
+    private static readonly string[] Reports = ["bureau-head", "auditor", "admin"];
+    private static readonly string[] Staff = ["clerk", "approver", "auditor", "bureau-head", "admin"];
+    private static readonly string[] Audit = ["auditor", "admin"];
+
+    public static void Map(WebApplication web, LedgerApp app)
+    {
+        var scope = new ApiScope(app);
+        var api = web.MapGroup("/api");
+        MapReports(api, app, scope);
+        MapDisbursements(api, app, scope);
+        MapStaff(api, app, scope);
+        MapAudit(api, app, scope);
+    }
+
+    private static void MapReports(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
+    {
+        api.Read("/reports/totals", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? issuer,
+                [FromQuery] string? by, [FromQuery] string? basis, [FromQuery] string? asOf) =>
+            ReportDocuments.Of(await app.Reports.TotalsAsync(new TotalsQuery(Year(year), scope.Jurisdiction(http.User(), jurisdiction), scope.Issuer(issuer),
+                Choice("by", by ?? "county", TotalsBys), Choice("basis", basis ?? "paid", TotalsBases), AsOf(asOf)), http.RequestAborted)))
+            .WithName("totals").Produces<TotalsDocument>();
+
+        api.Read("/reports/reconciliation", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string jurisdiction, [FromQuery] string? published,
+                [FromQuery] string? basis, [FromQuery] string? measure, [FromQuery] string? issuer, [FromQuery] string? asOf) =>
+            ReportDocuments.Of(await app.Reports.ReconcileAsync(new ReconcileQuery(scope.Jurisdiction(http.User(), jurisdiction), Year(year),
+                Choice("basis", basis ?? "paid", FigureBases), measure, scope.Issuer(issuer),
+                published is null ? null : Money.Parse(published, "published").Yuan, AsOf(asOf)), http.RequestAborted)))
+            .WithName("reconciliation").Produces<ReconciliationDocument>();
+
+        api.Read("/reports/budget", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
+            ReportDocuments.Of(await app.Reports.BudgetExecutionAsync(scope.Jurisdiction(http.User(), jurisdiction), Year(year), AsOf(asOf), http.RequestAborted)))
+            .WithName("budget");
+
+        api.Read("/enterprises/{uscc}/history", Staff, async (HttpContext http, string uscc, [FromQuery] string? asOf) =>
+        {
+            var enterprise = await scope.EnterpriseAsync(http.User(), uscc, http.RequestAborted);
+            var history = ReportDocuments.Of(await app.Reports.HistoryAsync(enterprise.Uscc, AsOf(asOf), http.RequestAborted));
+            await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{enterprise.Uscc}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
+            return history;
+        }).WithName("history");
+
+        api.Read("/awards", Staff, async (HttpContext http, [FromQuery] string? jurisdiction, [FromQuery] string? status) =>
+            await app.Reports.AwardsAsync(scope.Jurisdiction(http.User(), jurisdiction), status, http.RequestAborted))
+            .WithName("awards").Produces<IReadOnlyList<AwardListing>>();
+
+        api.Read("/approvals", Approver, async (HttpContext http) =>
+            await app.Reports.ApprovalQueueAsync(http.User().DivisionCode, http.User().Name, http.RequestAborted))
+            .WithName("approvals").Produces<IReadOnlyList<ApprovalListing>>();
+    }
+
+    private static void MapDisbursements(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
+    {
+        api.Write<RequestBody>("/disbursements", Clerk, async http =>
+        {
+            var body = http.Body<RequestBody>();
+            var user = http.User();
+            var account = await scope.AwardAsync(user, body.AwardId, http.RequestAborted);
+            await scope.CheckVersionAsync(http.IfMatch(), account.Award.Id, http.RequestAborted);
+            var key = Key(http);
+            var id = await app.SendAsync(new RequestDisbursement(account.Award.Id, DeterministicGuid.Create("http-request:" + key),
+                Money.Parse(body.Amount, "amount").Yuan, Level(body.Level), body.PlannedYear, user.Name, default), Caller(http), http.RequestAborted);
+            return await DisbursementAnswerAsync(app, account.Award.Id, id, 201, http.RequestAborted);
+        }).WithName("request").Produces<DisbursementAnswer>(201);
+
+        api.Write<ApproveBody>("/disbursements/{id:guid}/approve", Approver, async http =>
+        {
+            if (http.Request.ContentLength is > 0)
+            {
+                _ = http.Body<ApproveBody>();
+            }
+            return await OnDisbursementAsync(http, app, scope, (award, id, user) => new ApproveDisbursement(award, id, user, default));
+        }).WithName("approve").Produces<DisbursementAnswer>();
+
+        api.Write<ReasonBody>("/disbursements/{id:guid}/reject", Approver, http =>
+            OnDisbursementAsync(http, app, scope, (award, id, user) => new RejectDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
+            .WithName("reject").Produces<DisbursementAnswer>();
+
+        api.Write<ReasonBody>("/disbursements/{id:guid}/cancel", Clerk, http =>
+            OnDisbursementAsync(http, app, scope, (award, id, user) => new CancelDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
+            .WithName("cancel").Produces<DisbursementAnswer>();
+
+        api.Write<PayBody>("/disbursements/{id:guid}/pay", Clerk, http =>
+            OnDisbursementAsync(http, app, scope, (award, id, user) =>
+            {
+                var body = http.Body<PayBody>();
+                return new RecordDisbursementPayment(award, id, body.VoucherNo, body.ValueDate, user, default);
+            })).WithName("pay").Produces<DisbursementAnswer>();
+
+        api.Write<ReturnBody>("/disbursements/{id:guid}/return", Clerk, http =>
+            OnDisbursementAsync(http, app, scope, (award, id, user) =>
+            {
+                var body = http.Body<ReturnBody>();
+                return new RecordDisbursementReturn(award, id, body.ReturnedOn, body.Reason, user, default);
+            })).WithName("return").Produces<DisbursementAnswer>();
+    }
+
+    private static void MapStaff(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
+    {
+        api.Write<EnterpriseBody>("/enterprises", Clerk, async http =>
+        {
+            var body = http.Body<EnterpriseBody>();
+            if (app.Reference.FindDivision(body.CountyCode) is null || !scope.Covers(http.User(), body.CountyCode))
+            {
+                throw ApiException.NotFound($"county {body.CountyCode}");
+            }
+            var id = await app.SendAsync(new RegisterEnterprise(body.Uscc, body.Name, body.CountyCode, body.Industry, Account(body.BankAccount), "", default),
+                Caller(http), http.RequestAborted);
+            return new Answer(201, new CreatedAnswer(id));
+        }).WithName("register-enterprise").Produces<CreatedAnswer>(201);
+
+        api.Write<CorrectionBody>("/enterprises/{uscc}/corrections", Clerk, async http =>
+        {
+            var body = http.Body<CorrectionBody>();
+            var enterprise = await scope.EnterpriseAsync(http.User(), Route(http, "uscc"), http.RequestAborted);
+            await app.SendAsync(new CorrectEnterpriseDetails(enterprise.Id, body.Name, null, body.Industry, Account(body.BankAccount), body.Reason, "", default),
+                Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(enterprise.Id));
+        }).WithName("correct-enterprise");
+
+        api.Write<RelocationBody>("/enterprises/{uscc}/relocations", Clerk, async http =>
+        {
+            var body = http.Body<RelocationBody>();
+            var enterprise = await scope.EnterpriseAsync(http.User(), Route(http, "uscc"), http.RequestAborted);
+            await app.SendAsync(new RelocateEnterprise(enterprise.Id, body.ToCountyCode, body.On, body.RegistryReference, null, "", default), Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(enterprise.Id));
+        }).WithName("relocate-enterprise");
+
+        api.Write<RenewalBody>("/designations/{id:guid}/renewals", Clerk, async http =>
+        {
+            var body = http.Body<RenewalBody>();
+            var designation = await scope.DesignationAsync(http.User(), RouteId(http), http.RequestAborted);
+            var outcome = Choice("outcome", body.Outcome, new Dictionary<string, RenewalOutcome> { ["passed"] = RenewalOutcome.Passed, ["failed"] = RenewalOutcome.Failed });
+            await app.SendAsync(new ReviewRenewal(designation.Id, outcome, body.DecidedOn, body.ValidTo, body.Reviewer, body.Note, "", default), Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(designation.Id));
+        }).WithName("renewal");
+
+        api.Write<RevocationBody>("/designations/{id:guid}/revocations", Admin, async http =>
+        {
+            var body = http.Body<RevocationBody>();
+            var designation = await scope.DesignationAsync(http.User(), RouteId(http), http.RequestAborted);
+            await app.SendAsync(new RevokeDesignation(designation.Id, body.Reason, body.RevokedOn, body.Clawback, "", default), Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(designation.Id));
+        }).WithName("revoke");
+
+        api.Write<ClawbackBody>("/awards/{id:guid}/clawbacks", Admin, async http =>
+        {
+            var body = http.Body<ClawbackBody>();
+            var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
+            var clawback = DeterministicGuid.Create("http-clawback:" + Key(http));
+            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Money.Parse(body.Amount, "amount").Yuan, body.Reason, "", default),
+                Caller(http), http.RequestAborted);
+            return new Answer(201, new CreatedAnswer(clawback));
+        }).WithName("clawback").Produces<CreatedAnswer>(201);
+
+        api.Write<RepaymentBody>("/awards/{id:guid}/clawbacks/{clawbackId:guid}/repayments", Clerk, async http =>
+        {
+            var body = http.Body<RepaymentBody>();
+            var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
+            var clawback = Guid.Parse(Route(http, "clawbackId"), CultureInfo.InvariantCulture);
+            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Money.Parse(body.Amount, "amount").Yuan, body.ValueDate, body.VoucherNo, "", default),
+                Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(clawback));
+        }).WithName("repay");
+
+        api.Write<BudgetBody>("/budgets", Admin, async http =>
+        {
+            var body = http.Body<BudgetBody>();
+            var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
+            await app.SendAsync(new AppropriateBudget(line, Money.Parse(body.Amount, "amount").Yuan, "", default), Caller(http), http.RequestAborted);
+            return new Answer(201, new CreatedAnswer(BudgetLineKey.StreamId(line)));
+        }).WithName("appropriate").Produces<CreatedAnswer>(201);
+
+        api.Write<AdjustmentBody>("/budgets/adjustments", Admin, async http =>
+        {
+            var body = http.Body<AdjustmentBody>();
+            var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
+            await app.SendAsync(new AdjustBudget(line, Money.Parse(body.Delta, "delta").Yuan, body.Reason, "", default), Caller(http), http.RequestAborted);
+            return new Answer(200, new CreatedAnswer(BudgetLineKey.StreamId(line)));
+        }).WithName("adjust");
+
+        api.Write<ExpiryBody>("/expiry", Admin, async http =>
+        {
+            var body = http.Body<ExpiryBody>();
+            var expired = await app.SendAsync(new ExpireDesignations(body.AsOf, "", default), Caller(http), http.RequestAborted);
+            return new Answer(200, new CountAnswer(expired));
+        }).WithName("expire");
+
+        api.Write<FigureBody>("/published-figures", Admin, async http =>
+        {
+            var figure = Figure(scope, http.User(), http.Body<FigureBody>(), out var body);
+            if (body.Reason is { } reason)
+            {
+                await app.SendAsync(new RevisePublishedFigure(figure, reason, "", default), Caller(http), http.RequestAborted);
+                return new Answer(200, new CountAnswer(1));
+            }
+            return new Answer(201, new CountAnswer(await app.SendAsync(new RecordPublishedFigures([figure], "", default), Caller(http), http.RequestAborted)));
+        }).WithName("published-figure");
+
+        api.Write<UserBody>("/users", Admin, async http =>
+        {
+            var body = http.Body<UserBody>();
+            var (user, token) = await http.RequestServices.GetRequiredService<ApiUsers>().AddAsync(body.Name, body.Role, body.Division, body.Days, http.RequestAborted);
+            return new Answer(201, new TokenAnswer(user.Id, user.Name, user.Role, user.DivisionCode, InstantPattern.ExtendedIso.Format(user.ExpiresAt), token));
+        }).WithName("add-user").Produces<TokenAnswer>(201);
+
+        api.Write<NoBody>("/users/{name}/revoke", Admin, async http =>
+        {
+            var name = Route(http, "name");
+            return await http.RequestServices.GetRequiredService<ApiUsers>().RevokeAsync(name, http.RequestAborted)
+                ? new Answer(200, new CountAnswer(1))
+                : throw ApiException.NotFound($"user {name} with an active token");
+        }).WithName("revoke-user");
+    }
+
+    private static void MapAudit(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
+    {
+        api.Read("/events", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit, [FromQuery] Guid? stream, [FromQuery] string[]? type,
+            [FromQuery] string? since, [FromQuery] string? until) =>
+        {
+            var user = http.User();
+            var count = limit ?? 100;
+            if (count is < 1 or > 1000)
+            {
+                throw ApiException.BadRequest("limit", $"{count} is not between 1 and 1000");
+            }
+            if (from is < 1)
+            {
+                throw ApiException.BadRequest("from", $"{from} is not a chain position (1 or more)");
+            }
+            var query = new EventListQuery(from ?? 1, stream, type is { Length: > 0 } ? type : null, Instant("since", since), Instant("until", until), count,
+                user.DivisionCode == Jurisdictions.Nation ? null : Subtree.Of(app.Reference, user.DivisionCode));
+            var document = EventsDocument.Of(query, await app.Store.ListEventsAsync(query, http.RequestAborted));
+            await ReadLog.RecordAsync(app, user, "events", string.Create(CultureInfo.InvariantCulture,
+                $"from {query.FromPosition}, limit {count}{(stream is { } s ? $", stream {s}" : "")}{(type is { Length: > 0 } ? ", type " + string.Join(',', type) : "")}: {document.Events.Count} event(s)"),
+                http.RequestAborted);
+            return document;
+        }).WithName("events").Produces<EventsDocument>();
+
+        api.Read("/verify", Audit, async (HttpContext http) =>
+        {
+            var result = await app.Store.VerifyAsync(cancellationToken: http.RequestAborted);
+            return new VerifyAnswer(result.Ok, result.EventsChecked, result.Head.Position, result.Head.Seq, result.Head.HashHex,
+                result.Head.ChainedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null, result.BrokenSeq, result.BrokenPosition, result.Reason);
+        }).WithName("verify").Produces<VerifyAnswer>();
+
+        api.Read("/read-log", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit) =>
+            await ReadLog.ListAsync(app, from ?? 1, Math.Clamp(limit ?? 100, 1, 1000), http.RequestAborted))
+            .WithName("read-log").Produces<IReadOnlyList<ReadLogEntry>>();
+    }
+
+    private static async Task<Answer> OnDisbursementAsync(HttpContext http, LedgerApp app, ApiScope scope, Func<Guid, Guid, string, ILedgerCommand> command)
+    {
+        var user = http.User();
+        var id = RouteId(http);
+        var award = await scope.DisbursementAwardAsync(user, id, http.RequestAborted);
+        await scope.CheckVersionAsync(http.IfMatch(), award, http.RequestAborted);
+        await app.SendAsync(command(award, id, user.Name), Caller(http), http.RequestAborted);
+        return await DisbursementAnswerAsync(app, award, id, 200, http.RequestAborted);
+    }
+
+    private static async Task<Answer> DisbursementAnswerAsync(LedgerApp app, Guid award, Guid id, int status, CancellationToken cancellationToken)
+    {
+        var account = await app.Awards.LoadAsync(award, null, cancellationToken);
+        var disbursement = account.State.Find(id)!;
+        return new Answer(status, new DisbursementAnswer(id, award, disbursement.Status.ToString().ToLowerInvariant(), account.Version), account.Version);
+    }
+
+    /// <summary>The caller of a command: the token's user and role, the request's idempotency key; the time is the server's.</summary>
+    private static Caller Caller(HttpContext http) => new(http.User().Name, http.User().Role, "http:" + Key(http));
+
+    private static string Key(HttpContext http) => http.Request.Headers["Idempotency-Key"].ToString().Trim();
+
+    private static string Route(HttpContext http, string name) => http.Request.RouteValues[name]?.ToString() ?? "";
+
+    private static Guid RouteId(HttpContext http) => Guid.Parse(Route(http, "id"), CultureInfo.InvariantCulture);
+
+    private static int Year(int year) => year is >= 1990 and <= 2100 ? year : throw ApiException.BadRequest("year", $"{year} is not a year (1990–2100)");
+
+    private static Instant? AsOf(string? text) => Instant("asOf", text);
+
+    private static Instant? Instant(string field, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        return parsed.Success ? parsed.Value.ToInstant() : throw ApiException.BadRequest(field, $"'{text}' is not an ISO-8601 instant with Z or an offset (2023-01-01T00:00:00Z)");
+    }
+
+    private static FundingLevel Level(string text) => Choice("level", text, Levels);
+
+    private static BudgetLineKey Line(ApiScope scope, ApiUser user, string division, int year, string level) =>
+        scope.Covers(user, division) ? new BudgetLineKey(division, Year(year), Level(level)) : throw ApiException.NotFound($"division {division}");
+
+    private static BankAccount? Account(BankAccountBody? body) => body is null ? null : new BankAccount(body.BankName, body.AccountName, body.AccountNumber);
+
+    private static FigureInput Figure(ApiScope scope, ApiUser user, FigureBody body, out FigureBody same)
+    {
+        same = body;
+        if (!scope.Covers(user, body.JurisdictionCode))
+        {
+            throw ApiException.NotFound($"jurisdiction {body.JurisdictionCode}");
+        }
+        var basis = Choice("basis", body.Basis, FigureBases);
+        var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v
+            ? v
+            : throw ApiException.BadRequest("value", $"'{body.Value}' is not a number with at most 2 decimals");
+        var unit = body.Unit ?? (basis == FigureBasis.Stock ? "enterprises" : "yuan");
+        return new FigureInput(body.JurisdictionCode, Year(body.Year), body.Measure, basis, value, unit, body.AtLeast, body.Source, body.Quote ?? "");
+    }
+
+    private static T Choice<T>(string field, string text, IReadOnlyDictionary<string, T> values) =>
+        values.TryGetValue(text, out var value) ? value : throw ApiException.BadRequest(field, $"'{text}' is not one of {string.Join(", ", values.Keys)}");
+
+    private static readonly Dictionary<string, FundingLevel> Levels = new()
+    {
+        ["province"] = FundingLevel.Province,
+        ["city"] = FundingLevel.City,
+        ["county"] = FundingLevel.County,
+    };
+
+    private static readonly Dictionary<string, TotalsBy> TotalsBys = new()
+    {
+        ["county"] = TotalsBy.County,
+        ["tier"] = TotalsBy.Tier,
+        ["source"] = TotalsBy.Source,
+        ["issuer"] = TotalsBy.Issuer,
+    };
+
+    private static readonly Dictionary<string, TotalsBasis> TotalsBases = new() { ["paid"] = TotalsBasis.Paid, ["determined"] = TotalsBasis.Determined };
+
+    private static readonly Dictionary<string, FigureBasis> FigureBases = new()
+    {
+        ["paid"] = FigureBasis.Paid,
+        ["determined"] = FigureBasis.Determined,
+        ["paid_cumulative"] = FigureBasis.PaidCumulative,
+        ["stock"] = FigureBasis.Stock,
+    };
+}

@@ -1,0 +1,36 @@
+using NodaTime;
+using NodaTime.Text;
+using Npgsql;
+
+namespace Ledger.Api;
+
+/// <summary>Who read which enterprise history or event page, and when (<c>api_read_log</c>, append-only; not events, so reading never moves the chain).</summary>
+public static class ReadLog
+{
+    public static async Task RecordAsync(LedgerApp app, ApiUser user, string resource, string detail, CancellationToken cancellationToken)
+    {
+        await using var command = app.Store.DataSource.CreateCommand(
+            "INSERT INTO api_read_log (read_at, user_name, role, resource, detail) VALUES (now(), $1, $2, $3, $4)");
+        command.Parameters.Add(new NpgsqlParameter { Value = user.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = user.Role });
+        command.Parameters.Add(new NpgsqlParameter { Value = resource });
+        command.Parameters.Add(new NpgsqlParameter { Value = detail });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<ReadLogEntry>> ListAsync(LedgerApp app, long from, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = app.Store.DataSource.CreateCommand(
+            "SELECT entry_id, read_at, user_name, role, resource, detail FROM api_read_log WHERE entry_id >= $1 ORDER BY entry_id LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var entries = new List<ReadLogEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new ReadLogEntry(reader.GetInt64(0), InstantPattern.ExtendedIso.Format(Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(1))),
+                reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+        return entries;
+    }
+}
