@@ -221,7 +221,6 @@ public sealed partial class GenerateCommandTests(GeneratedFolder generated) : IC
     {
         var returned = files.Returns.ToDictionary(r => r["voucher_no"], r => ImportFolder.Date(r["returned_on"]), StringComparer.Ordinal);
         var payments = files.Payments.GroupBy(p => (Award: ImportFolder.AwardKey(p), Level: p["funding_source"])).ToList();
-        files.Payments.Select(p => p["voucher_no"]).Distinct().Count().ShouldBe(files.Payments.Count, "vouchers are unique");
         foreach (var group in payments)
         {
             var award = files.Awards.GetValueOrDefault(group.Key.Award);
@@ -237,18 +236,21 @@ public sealed partial class GenerateCommandTests(GeneratedFolder generated) : IC
                 (committed + ImportFolder.Amount(payment["amount_yuan"])).ShouldBeLessThanOrEqualTo(share, $"{payment}: above the share of {share}");
             }
         }
+        files.Payments.Select(p => p["voucher_no"]).Distinct().Count().ShouldBe(files.Payments.Count, "vouchers are unique");
+        var byVoucher = files.Payments.ToDictionary(p => p["voucher_no"], StringComparer.Ordinal);
         foreach (var r in files.Returns)
         {
-            var payment = files.Payments.SingleOrDefault(p => p["voucher_no"] == r["voucher_no"]);
+            var payment = byVoucher.GetValueOrDefault(r["voucher_no"]);
             payment.ShouldNotBeNull($"{r}: returns a voucher nobody paid");
             ImportFolder.Date(r["returned_on"]).ShouldBeGreaterThanOrEqualTo(ImportFolder.Date(payment["paid_on"]), r.ToString());
         }
+        var byShare = payments.ToDictionary(g => g.Key, g => g.ToList());
         foreach (var clawback in files.Clawbacks)
         {
             var key = ImportFolder.AwardKey(clawback);
             var demanded = ImportFolder.Date(clawback["demanded_on"]);
-            var paid = files.Payments
-                .Where(p => ImportFolder.AwardKey(p) == key && p["funding_source"] == clawback["funding_source"] && ImportFolder.Date(p["paid_on"]) <= demanded
+            var paid = byShare.GetValueOrDefault((key, clawback["funding_source"]), [])
+                .Where(p => ImportFolder.Date(p["paid_on"]) <= demanded
                     && !(returned.TryGetValue(p["voucher_no"], out var r) && r <= demanded))
                 .Sum(p => ImportFolder.Amount(p["amount_yuan"]));
             var earlier = files.Clawbacks.Where(c => c != clawback && ImportFolder.AwardKey(c) == key && c["funding_source"] == clawback["funding_source"]
@@ -278,9 +280,10 @@ public sealed partial class GenerateCommandTests(GeneratedFolder generated) : IC
             budgets.ShouldContainKey(line.Key, $"{line.First()}: no budget line {line.Key}");
             line.Sum(p => ImportFolder.Amount(p["amount_yuan"])).ShouldBeLessThanOrEqualTo(budgets[line.Key], $"budget line {line.Key}");
         }
+        var byVoucher = files.Payments.ToDictionary(p => p["voucher_no"], StringComparer.Ordinal);
         foreach (var r in files.Returns)
         {
-            var payment = files.Payments.Single(p => p["voucher_no"] == r["voucher_no"]);
+            var payment = byVoucher[r["voucher_no"]];
             budgets.ShouldContainKey((Division(payment), r["returned_on"][..4], payment["funding_source"]), r.ToString());
         }
         foreach (var c in files.Clawbacks.Where(c => c["repaid_on"].Length > 0))
