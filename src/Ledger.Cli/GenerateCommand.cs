@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ledger.Imports.Generation;
+using Ledger.PublishedFigures;
 using Ledger.Reference;
 
 namespace Ledger.Cli;
@@ -52,7 +53,7 @@ internal static class GenerateCommand
             GenerationResult result;
             if (demo)
             {
-                result = DemoDataset.Write(reference, folder);
+                result = DemoDataset.Write(reference, PublishedMeasures.LoadDefault(reference), folder);
             }
             else
             {
