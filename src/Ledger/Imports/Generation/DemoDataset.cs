@@ -194,11 +194,11 @@ public static partial class DemoDataset
                     }
                     continue;
                 }
-                var reference_ = new AwardReference(uscc, l.Tier, l.Trigger, l.On);
+                var awardReference = new AwardReference(uscc, l.Tier, l.Trigger, l.On);
                 if (DemoLowerings.SingleOrDefault(x => x.Cohort == cohort.Label && x.Member == member && x.Tier == l.Tier) is { } lowering)
                 {
                     award = _book.Lower(award, Money.Of(lowering.Amount), lowering.Reason);
-                    Lowerings.Add(new LoweringRow(reference_, policyRow.PolicyKey, award.Amount, lowering.Reason));
+                    Lowerings.Add(new LoweringRow(awardReference, policyRow.PolicyKey, award.Amount, lowering.Reason));
                 }
                 var first = reference.Calendar.FirstApprovalDate(award.DeterminationDate, policyRow.Terms.PublicityWorkingDays);
                 foreach (var share in award.Funding)
@@ -212,14 +212,14 @@ public static partial class DemoDataset
                     {
                         throw new InvalidOperationException($"{cohort.Label} #{member}: {l.Tier} paid on {on}, before its first approval day {first} or not a working day");
                     }
-                    var voucher = Pay(reference_, policyRow.PolicyKey, share, share.Amount, on);
+                    var voucher = Pay(awardReference, policyRow.PolicyKey, share, share.Amount, on);
                     if (DemoReturns.SingleOrDefault(x => x.Cohort == cohort.Label && x.Member == member && x.Tier == l.Tier && x.Level == share.Level) is { } returned)
                     {
                         Returns.Add(new ReturnRow(voucher, returned.On, returned.Reason));
                         Tally.Touch(new BudgetLineKey(share.DivisionCode, returned.On.Year, share.Level));
                         if (returned.PaidAgainOn is { } again)
                         {
-                            Pay(reference_, policyRow.PolicyKey, share, share.Amount, again);
+                            Pay(awardReference, policyRow.PolicyKey, share, share.Amount, again);
                         }
                     }
                     if (DemoClawbacks.SingleOrDefault(x => x.Cohort == cohort.Label && x.Member == member && x.Tier == l.Tier && x.Level == share.Level) is { } claw)
@@ -230,7 +230,7 @@ public static partial class DemoDataset
                             Tally.Touch(new BudgetLineKey(share.DivisionCode, repaidOn.Year, share.Level));
                             repaymentVoucher = Tally.NextVoucher(share.DivisionCode, repaidOn.Year, "JK");
                         }
-                        Clawbacks.Add(new ClawbackRow(reference_, policyRow.PolicyKey, share.Level, Money.Of(claw.Amount), claw.DemandedOn, claw.Reason,
+                        Clawbacks.Add(new ClawbackRow(awardReference, policyRow.PolicyKey, share.Level, Money.Of(claw.Amount), claw.DemandedOn, claw.Reason,
                             claw.Repaid is { } r ? Money.Of(r) : null, claw.RepaidOn, repaymentVoucher));
                     }
                 }

@@ -97,10 +97,10 @@ public sealed partial class ImportGenerator
         var last = determined;
         foreach (var (amount, on) in tranches.Where(t => t.On <= Horizon))
         {
-            Payment(writer, ref rng, policyKey, reference, share, amount, on);
+            var voucher = Payment(writer, ref rng, policyKey, reference, share, amount, on);
             if (rng.Chance(0.012) && Due(on.PlusDays(rng.Between(1, 15))) is var returnedOn && returnedOn <= Horizon)
             {
-                writer.Write(new ReturnRow(LastVoucher, returnedOn, rng.Pick(ReturnReasons)));
+                writer.Write(new ReturnRow(voucher, returnedOn, rng.Pick(ReturnReasons)));
                 _tally.Touch(new BudgetLineKey(share.DivisionCode, returnedOn.Year, share.Level));
                 if (rng.Chance(0.85) && Due(returnedOn.PlusDays(rng.Between(5, 30))) is var again && again <= Horizon)
                 {
@@ -116,15 +116,14 @@ public sealed partial class ImportGenerator
         return (net, last);
     }
 
-    /// <summary>The voucher of the payment written last (returns name it).</summary>
-    private string LastVoucher { get; set; } = "";
-
-    private void Payment(ImportFileWriter writer, ref DeterministicRandom rng, string policyKey, AwardReference reference, FundingAmount share, Money amount, LocalDate on)
+    /// <summary>Writes one payment, charges its line and answers its voucher.</summary>
+    private string Payment(ImportFileWriter writer, ref DeterministicRandom rng, string policyKey, AwardReference reference, FundingAmount share, Money amount, LocalDate on)
     {
-        LastVoucher = _tally.NextVoucher(share.DivisionCode, on.Year);
+        var voucher = _tally.NextVoucher(share.DivisionCode, on.Year);
         var approvedBy = rng.Chance(0.25) ? $"{_reference.FindDivision(share.DivisionCode)!.Name}财政局" : null;
-        writer.Write(new PaymentRow(reference, policyKey, amount, share.Level, on, LastVoucher, approvedBy));
+        writer.Write(new PaymentRow(reference, policyKey, amount, share.Level, on, voucher, approvedBy));
         _tally.Charge(new BudgetLineKey(share.DivisionCode, on.Year, share.Level), amount);
+        return voucher;
     }
 
     /// <summary>A demand for all or half of what the share paid, after its last payment; repaid (in full or half) more often than not.</summary>
