@@ -110,6 +110,21 @@ public sealed partial class GenerateCommandTests(GeneratedFolder generated) : IC
     }
 
     [Fact]
+    public void Every_recognition_names_the_government_that_recognises_its_tier_there_on_a_day_the_tier_exists()
+    {
+        var counties = Files.Enterprises.ToDictionary(e => e["uscc"], e => e["county_code"], StringComparer.Ordinal);
+        foreach (var recognition in Files.Recognitions)
+        {
+            var tier = Files.Reference.FindTier(recognition["tier"]);
+            tier.ShouldNotBeNull(recognition.ToString());
+            tier.ExistsOn(ImportFolder.Date(recognition["decided_on"])).ShouldBeTrue(recognition.ToString());
+            var authority = recognition["authority"];
+            var code = Files.Reference.Authorities.Find(authority)?.DivisionCode ?? authority;
+            code.ShouldBe(Files.Reference.RecognisingDivision(tier, counties[recognition["uscc"]])!.Code, recognition.ToString());
+        }
+    }
+
+    [Fact]
     public void Every_payment_is_on_a_working_day_on_or_after_its_award_was_determined()
     {
         foreach (var payment in Files.Payments)
