@@ -46,6 +46,7 @@ public static class LedgerCli
         root.Subcommands.Add(OutboxCommand.Create(output));
         root.Subcommands.Add(EventsCommand.Create(output));
         root.Subcommands.Add(DigestCommand.Create(output, error));
+        root.Subcommands.Add(GenerateCommand.Create(output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
