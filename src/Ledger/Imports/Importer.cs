@@ -146,6 +146,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         }
         var importVersion = (long)imports.Count;
         var written = 0;
+        var total = world.NewEvents + (imports.OfType<ImportStarted>().Any() ? 1 : 2);
         for (var i = 0; i < commits.Count; i++)
         {
             var importEvents = new List<object>();
@@ -167,7 +168,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, metadata));
             await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
             written += appends.Sum(a => a.Events.Count);
-            progress?.Report(new RebuildProgress("writing events", written, world.NewEvents));
+            progress?.Report(new RebuildProgress("writing events", written, total));
             if (i < commits.Count - 1)
             {
                 AfterCommit?.Invoke(i + 1);
