@@ -20,6 +20,15 @@ internal sealed class ImportIndex
     /// <summary>Rows of enterprises.csv by enterprise (per pass: a second row for one USCC is an error).</summary>
     public Dictionary<Guid, RowSource> EnterpriseRows { get; private init; } = [];
 
+    /// <summary>The payment row of each voucher in the files (a second row with one voucher is an error).</summary>
+    public Dictionary<string, RowSource> VouchersInFile { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every budget line the rows read: streams shared by all the enterprises of a batched import.</summary>
+    public HashSet<Guid> Lines { get; private init; } = [];
+
+    /// <summary>Every policy the ledger or the files hold.</summary>
+    public IEnumerable<Guid> Policies => _policiesByIssuer.Values.SelectMany(p => p);
+
     public IReadOnlyList<Guid> DesignationsOf(Guid enterpriseId) => _designations.GetValueOrDefault(enterpriseId) ?? [];
 
     public IReadOnlyList<Guid> AwardsOf(Guid enterpriseId) => _awards.GetValueOrDefault(enterpriseId) ?? [];
@@ -65,6 +74,9 @@ internal sealed class ImportIndex
         {
             PolicyKeys = new Dictionary<string, Guid>(PolicyKeys, StringComparer.Ordinal),
             Vouchers = new Dictionary<string, (Guid, Guid)>(Vouchers, StringComparer.Ordinal),
+            EnterpriseRows = new Dictionary<Guid, RowSource>(EnterpriseRows),
+            VouchersInFile = new Dictionary<string, RowSource>(VouchersInFile, StringComparer.Ordinal),
+            Lines = [.. Lines],
         };
         foreach (var (key, value) in _designations)
         {

@@ -239,6 +239,49 @@ public sealed class ImportInput
         }
     }
 
+    /// <summary>
+    /// The rows cut into groups of at most <paramref name="enterprisesPerGroup"/> enterprises, every row of one enterprise in
+    /// one group (a return goes with the payment of its voucher): policies and budgets come with the first group, published
+    /// figures with the last. A large import decides and commits group by group, so memory holds one group at a time.
+    /// </summary>
+    public IReadOnlyList<ImportInput> Partition(int enterprisesPerGroup)
+    {
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Group(string uscc)
+        {
+            if (!groupOf.TryGetValue(uscc, out var group))
+            {
+                groupOf[uscc] = group = groupOf.Count / enterprisesPerGroup;
+            }
+            return group;
+        }
+        foreach (var uscc in EnterpriseRows.Select(r => r.Uscc).Concat(RecognitionRows.Select(r => r.Uscc)).Concat(PaymentRows.Select(r => r.Award.Uscc))
+            .Concat(LoweringRows.Select(r => r.Award.Uscc)).Concat(ClawbackRows.Select(r => r.Award.Uscc)))
+        {
+            Group(uscc);
+        }
+        var count = Math.Max(1, (groupOf.Count + enterprisesPerGroup - 1) / enterprisesPerGroup);
+        var groups = Enumerable.Range(0, count).Select(_ => new ImportInput { Digest = Digest }).ToList();
+        groups[0].PolicyRows.AddRange(PolicyRows);
+        groups[0].BudgetRows.AddRange(BudgetRows);
+        groups[^1].FigureRows.AddRange(FigureRows);
+        foreach (var row in EnterpriseRows) groups[Group(row.Uscc)].EnterpriseRows.Add(row);
+        foreach (var row in RecognitionRows) groups[Group(row.Uscc)].RecognitionRows.Add(row);
+        foreach (var row in LoweringRows) groups[Group(row.Award.Uscc)].LoweringRows.Add(row);
+        foreach (var row in ClawbackRows) groups[Group(row.Award.Uscc)].ClawbackRows.Add(row);
+        var byVoucher = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in PaymentRows)
+        {
+            groups[Group(row.Award.Uscc)].PaymentRows.Add(row);
+            byVoucher.TryAdd(row.VoucherNumber.Trim(), Group(row.Award.Uscc));
+        }
+        foreach (var row in ReturnRows)
+        {
+            groups[byVoucher.TryGetValue(row.VoucherNumber.Trim(), out var group) ? group : count - 1].ReturnRows.Add(row);
+        }
+        return groups;
+    }
+
     public static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
     /// <summary>One row's fields by column, each parsed with its error (column and reason) collected rather than thrown.</summary>

@@ -25,7 +25,6 @@ internal sealed class ImportRun(
 {
     private readonly List<InputRowError> _errors = [];
     private readonly Dictionary<string, RowSource> _failedEnterprises = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RowSource> _vouchersInFile = new(StringComparer.Ordinal);
     private Tally _counts;
     private int _group;
 
@@ -334,11 +333,11 @@ internal sealed class ImportRun(
     {
         var awardId = FindAward(row.Award);
         var voucher = row.VoucherNumber.Trim();
-        if (_vouchersInFile.TryGetValue(voucher, out var earlier))
+        if (index.VouchersInFile.TryGetValue(voucher, out var earlier))
         {
             throw new RowException("voucher_no", $"voucher {voucher} is also on line {earlier.Line}; each treasury voucher records one payment");
         }
-        _vouchersInFile[voucher] = row.Source;
+        index.VouchersInFile[voucher] = row.Source;
         if (index.Vouchers.TryGetValue(voucher, out var used))
         {
             var paid = Account(used.AwardId).Find(used.DisbursementId)!;
@@ -494,7 +493,12 @@ internal sealed class ImportRun(
 
     private AwardPolicyState Policy(Guid id) => world.State(id, AwardPolicyState.Initial, (s, e) => AwardPolicyDecider.Evolve(s, (IAwardPolicyEvent)e));
 
-    private BudgetLine Line(BudgetLineKey key) => world.State(BudgetLineKey.StreamId(key), BudgetLine.Initial(key), (s, e) => BudgetLine.Evolve(s, (IBudgetEvent)e));
+    private BudgetLine Line(BudgetLineKey key)
+    {
+        var id = BudgetLineKey.StreamId(key);
+        index.Lines.Add(id);
+        return world.State(id, BudgetLine.Initial(key), (s, e) => BudgetLine.Evolve(s, (IBudgetEvent)e));
+    }
 
     /// <summary>Appends a decision on an award account (its stream and the budget lines it touches); answers the account after it.</summary>
     private AwardAccount Apply(AwardAccount account, Decision decision)
@@ -502,6 +506,7 @@ internal sealed class ImportRun(
         world.Append(_group, account.Award.Id, AwardHandler.StreamType, account.Award.CountyCode, decision.AwardEvents);
         foreach (var line in decision.BudgetEvents.GroupBy(b => b.Line))
         {
+            index.Lines.Add(BudgetLineKey.StreamId(line.Key));
             world.Append(_group, BudgetLineKey.StreamId(line.Key), BudgetHandler.StreamType, line.Key.DivisionCode, [.. line.Select(b => (object)b.Event)]);
         }
         return Account(account.Award.Id);

@@ -75,6 +75,31 @@ internal sealed class ImportWorld
         NewEvents = 0;
     }
 
+    /// <summary>
+    /// After a group of enterprises is decided (and, in the writing pass, committed): what was decided counts as held from
+    /// now on — the next decisions build on it and the next commit appends after it — and the log starts empty.
+    /// </summary>
+    public void Settle()
+    {
+        foreach (var slot in _slots.Values.Where(s => s.Decided.Count > 0))
+        {
+            slot.Stored = [.. slot.Stored, .. slot.Decided];
+            slot.BaseVersion += slot.Decided.Count;
+            slot.Decided.Clear();
+        }
+        Log.Clear();
+        NewEvents = 0;
+    }
+
+    /// <summary>Forgets every stream but those kept (shared by later groups: budget lines, policies): memory stays bounded by a group.</summary>
+    public void Evict(Func<Guid, bool> keep)
+    {
+        foreach (var id in _slots.Keys.Where(id => !keep(id)).ToList())
+        {
+            _slots.Remove(id);
+        }
+    }
+
     /// <summary>Events stored and decided: the version the next event follows.</summary>
     public long Version(Guid streamId) => SlotOf(streamId).BaseVersion + SlotOf(streamId).Decided.Count;
 

@@ -41,6 +41,11 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
 {
     public const int DefaultSingleTransactionRows = 100_000;
 
+    private readonly EventStore.EventStore _store = store;
+    private readonly ReferenceData _reference = reference;
+    private readonly PublishedMeasures _measures = measures;
+    private readonly ApprovalSettings _approvals = approvals;
+
     private const string LockKey = "ledger-import";
 
     private const string StreamType = "import";
@@ -57,9 +62,9 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
     public async Task<ImportSummary> ImportAsync(string path, Caller caller, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var input = ImportInput.Read(path, reference, measures);
+        var input = ImportInput.Read(path, _reference, _measures);
         progress?.Report(new RebuildProgress("reading", input.RowCount, input.RowCount));
-        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
         var waited = !await LockAsync(connection, "pg_try_advisory_lock", cancellationToken);
         if (waited)
         {
@@ -104,93 +109,176 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         var at = clock.GetCurrentInstant();
         var batch = "import-" + input.Digest[..12];
         var importId = DeterministicGuid.Create("import:" + input.Digest);
-        var (world, loaded, ledgerHadFacts) = await LoadAsync(input, importId, cancellationToken);
+        var single = input.RowCount <= SingleTransactionRows;
+        var groups = single ? [input] : input.Partition(EnterprisesPerGroup);
+        await using var facts = _store.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM award_triggers)");
+        var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
+        var run = new Run(this, input, groups, importId, caller, at, batch, progress);
 
-        ImportRun run;
-        var pass = 0;
-        while (true)
+        if (!single)
         {
-            pass++;
-            progress?.Report(new RebuildProgress("checking rows", 0, input.RowCount));
-            run = new ImportRun(world, loaded.Copy(), reference, measures, approvals, caller.Actor, at, batch);
-            run.Run(input);
-            progress?.Report(new RebuildProgress("checking rows", input.RowCount, input.RowCount));
-            if (world.Missed.Count == 0 || pass == 3)
-            {
-                break;
-            }
-            // A decider read streams the import had not loaded (a budget line a return goes back to): load them, decide again.
-            await LoadStreamsAsync(world, [.. world.Missed], cancellationToken);
-            world.Missed.Clear();
-            world.Reset();
+            // A batched import decides every group in memory first and writes only if no row of any group is bad.
+            await run.DecideAsync(writing: false, cancellationToken);
         }
-        var errors = input.Errors.Concat(run.Errors)
-            .OrderBy(e => ImportInput.FileNames.ToList().IndexOf(e.File)).ThenBy(e => e.Line).ToList();
-        if (errors.Count > 0)
+        var decided = await run.DecideAsync(writing: true, cancellationToken);
+        if (!decided.Wrote)
         {
-            throw new InputFileException(errors);
-        }
-
-        var imports = world.Events(importId).ToList();
-        var resumed = imports.OfType<ImportStarted>().Any() && !imports.OfType<ImportFinished>().Any();
-        if (world.NewEvents == 0 && !resumed)
-        {
-            return new ImportSummary(batch, importId, input.Files, input.RowCount, run.Counts, 0, 0, false, waited, Duration.Zero);
-        }
-
-        var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
-        var commits = input.RowCount <= SingleTransactionRows ? [.. world.Batches(int.MaxValue)] : world.Batches(EventsPerCommit).ToList();
-        if (commits.Count == 0)
-        {
-            commits.Add([]);
-        }
-        var importVersion = (long)imports.Count;
-        var written = 0;
-        var total = world.NewEvents + (imports.OfType<ImportStarted>().Any() ? 1 : 2);
-        for (var i = 0; i < commits.Count; i++)
-        {
-            var importEvents = new List<object>();
-            if (i == 0 && !imports.OfType<ImportStarted>().Any())
-            {
-                importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, world.NewEvents, commits.Count, caller.Actor, at));
-            }
-            if (i == commits.Count - 1)
-            {
-                importEvents.Add(new ImportFinished(importId, batch, run.Counts, caller.Actor, at));
-            }
-            List<StreamAppend> appends = [.. commits[i]];
-            if (importEvents.Count > 0)
-            {
-                appends.Add(new StreamAppend(importId, StreamType, importVersion == 0 ? ExpectedVersion.NoStream : importVersion, "100000", importEvents));
-                importVersion += importEvents.Count;
-            }
-            await using var session = store.Marten.LightweightSession();
-            var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, metadata));
-            await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
-            written += appends.Sum(a => a.Events.Count);
-            progress?.Report(new RebuildProgress("writing events", written, total));
-            if (i < commits.Count - 1)
-            {
-                AfterCommit?.Invoke(i + 1);
-            }
+            return new ImportSummary(batch, importId, input.Files, input.RowCount, decided.Counts, 0, 0, false, waited, Duration.Zero);
         }
 
         // Facts the ledger held before the import under a policy the import issued: the live catch-up decides what it owes.
         if (ledgerHadFacts)
         {
-            foreach (var issued in world.Log.SelectMany(l => l.Events).OfType<AwardPolicyIssued>())
+            foreach (var policy in decided.IssuedPolicies)
             {
-                await bus.InvokeAsync(new CatchUpPolicy(issued.PolicyId), cancellationToken);
+                await bus.InvokeAsync(new CatchUpPolicy(policy), cancellationToken);
             }
         }
-        return new ImportSummary(batch, importId, input.Files, input.RowCount, run.Counts, written, commits.Count, resumed, waited, Duration.Zero);
+        return new ImportSummary(batch, importId, input.Files, input.RowCount, decided.Counts, decided.Written, decided.Commits, decided.Resumed, waited, Duration.Zero);
     }
 
-    /// <summary>Every stream the rows may decide on, and the read tables' lookups over them, in a few queries.</summary>
-    private async Task<(ImportWorld World, ImportIndex Index, bool LedgerHadFacts)> LoadAsync(ImportInput input, Guid importId, CancellationToken cancellationToken)
+    /// <summary>A batched import decides and commits this many enterprises (with all their rows) at a time.</summary>
+    public int EnterprisesPerGroup { get; init; } = 20_000;
+
+    private sealed record Decided(ImportCounts Counts, bool Wrote, int Written, int Commits, bool Resumed, IReadOnlyList<Guid> IssuedPolicies);
+
+    /// <summary>One pass over the groups of an import: decide each on the ledger's state and, when writing, commit it.</summary>
+    private sealed class Run(Importer importer, ImportInput input, IReadOnlyList<ImportInput> groups, Guid importId, Caller caller, Instant at, string batch,
+        IProgress<RebuildProgress>? progress)
     {
-        var world = new ImportWorld();
-        var index = new ImportIndex();
+        private ImportCounts? _planned;
+        private int _plannedEvents;
+
+        public async Task<Decided> DecideAsync(bool writing, CancellationToken cancellationToken)
+        {
+            var world = new ImportWorld();
+            var index = new ImportIndex();
+            await importer.LoadSharedAsync(world, index, input, importId, cancellationToken);
+            var imports = world.Events(importId).ToList();
+            var started = imports.OfType<ImportStarted>().Any();
+            var resumed = started && !imports.OfType<ImportFinished>().Any();
+            var errors = new List<InputRowError>(input.Errors);
+            var counts = ImportCounts.Zero;
+            var newEvents = 0;
+            var written = 0;
+            var commits = 0;
+            var checkedRows = 0;
+            var importVersion = (long)imports.Count;
+            var issued = new List<Guid>();
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var group = groups[g];
+                await importer.LoadGroupAsync(world, index, group, cancellationToken);
+                var checkpoint = index;
+                ImportRun run;
+                for (var pass = 1; ; pass++)
+                {
+                    index = checkpoint.Copy();
+                    run = new ImportRun(world, index, importer._reference, importer._measures, importer._approvals, caller.Actor, at, batch);
+                    run.Run(group);
+                    if (world.Missed.Count == 0 || pass == 3)
+                    {
+                        break;
+                    }
+                    // A decider read streams the import had not loaded (a budget line a return goes back to): load them, decide again.
+                    await importer.LoadStreamsAsync(world, [.. world.Missed], cancellationToken);
+                    world.Missed.Clear();
+                    world.Reset();
+                }
+                checkedRows += group.RowCount;
+                progress?.Report(new RebuildProgress(writing ? "writing rows" : "checking rows", checkedRows, input.RowCount));
+                errors.AddRange(run.Errors);
+                counts = Add(counts, run.Counts);
+                newEvents += world.NewEvents;
+                issued.AddRange(world.Log.SelectMany(l => l.Events).OfType<AwardPolicyIssued>().Select(p => p.PolicyId));
+                var last = g == groups.Count - 1;
+                if (writing && errors.Count == 0 && (world.NewEvents > 0 || (last && (resumed || newEvents > 0 || written > 0))))
+                {
+                    var batches = input.RowCount <= importer.SingleTransactionRows ? [.. world.Batches(int.MaxValue)] : world.Batches(importer.EventsPerCommit).ToList();
+                    if (batches.Count == 0)
+                    {
+                        batches.Add([]);
+                    }
+                    for (var i = 0; i < batches.Count; i++)
+                    {
+                        var importEvents = new List<object>();
+                        if (!started)
+                        {
+                            importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, _planned is null ? world.NewEvents : _plannedEvents,
+                                input.RowCount <= importer.SingleTransactionRows ? 1 : Math.Max(1, (_plannedEvents + importer.EventsPerCommit - 1) / importer.EventsPerCommit), caller.Actor, at));
+                            started = true;
+                        }
+                        var final = last && i == batches.Count - 1;
+                        if (final)
+                        {
+                            importEvents.Add(new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at));
+                        }
+                        List<StreamAppend> appends = [.. batches[i]];
+                        if (importEvents.Count > 0)
+                        {
+                            appends.Add(new StreamAppend(importId, StreamType, importVersion == 0 ? ExpectedVersion.NoStream : importVersion, "100000", importEvents));
+                            importVersion += importEvents.Count;
+                        }
+                        var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
+                        await using var session = importer._store.Marten.LightweightSession();
+                        var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, metadata));
+                        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                        written += appends.Sum(a => a.Events.Count);
+                        commits++;
+                        progress?.Report(new RebuildProgress("writing events", written, (_planned is null ? world.NewEvents : _plannedEvents) + 2));
+                        if (!final)
+                        {
+                            importer.AfterCommit?.Invoke(commits);
+                        }
+                    }
+                }
+                world.Settle();
+                var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
+                world.Evict(id => keep.Contains(id) || IsFigure(id));
+            }
+            if (errors.Count > 0)
+            {
+                throw new InputFileException([.. errors.OrderBy(e => ImportInput.FileNames.ToList().IndexOf(e.File)).ThenBy(e => e.Line)]);
+            }
+            _planned ??= counts;
+            _plannedEvents = newEvents;
+            return new Decided(counts, written > 0, written, commits, resumed, issued);
+        }
+
+        private bool IsFigure(Guid id) =>
+            input.FigureRows.Any(r => PublishedFigure.StreamIdFor(r.Figure.JurisdictionCode, r.Figure.Year, r.Figure.Measure, r.Figure.Basis) == id);
+
+        private static ImportCounts Add(ImportCounts a, ImportCounts b) => new(
+            a.Policies + b.Policies, a.Enterprises + b.Enterprises, a.BudgetLines + b.BudgetLines, a.Recognitions + b.Recognitions, a.Renewals + b.Renewals,
+            a.Awards + b.Awards, a.Lowerings + b.Lowerings, a.Payments + b.Payments, a.Returns + b.Returns, a.Clawbacks + b.Clawbacks,
+            a.Repayments + b.Repayments, a.Figures + b.Figures, a.PrerequisiteOverrides + b.PrerequisiteOverrides, a.RenewalsWithoutBase + b.RenewalsWithoutBase,
+            a.Held + b.Held);
+    }
+
+    /// <summary>What every group shares: the policies, the budget lines of budgets.csv, the published figures, the import's own stream.</summary>
+    private async Task LoadSharedAsync(ImportWorld world, ImportIndex index, ImportInput input, Guid importId, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<Guid> { importId };
+        var policies = (await PairsAsync("SELECT policy_id, policy_id FROM policies", null, cancellationToken)).Select(p => p.Item1).ToList();
+        ids.UnionWith(policies);
+        ids.UnionWith(input.PolicyRows.Select(r => AwardPolicyDecider.StreamId(r.IssuerCode, r.DocumentNumber)));
+        var lines = input.BudgetRows.Select(r => BudgetLineKey.StreamId(new BudgetLineKey(r.DivisionCode, r.Year, r.Level))).ToList();
+        ids.UnionWith(lines);
+        index.Lines.UnionWith(lines);
+        ids.UnionWith(input.FigureRows.Select(r => PublishedFigure.StreamIdFor(r.Figure.JurisdictionCode, r.Figure.Year, r.Figure.Measure, r.Figure.Basis)));
+        await LoadStreamsAsync(world, ids, cancellationToken);
+        foreach (var policy in policies)
+        {
+            if (world.Events(policy).FirstOrDefault() is AwardPolicyIssued issued)
+            {
+                index.AddPolicy(policy, issued.IssuerCode, issued.Key);
+            }
+        }
+    }
+
+    /// <summary>The streams one group of enterprises may decide on, and the read tables' lookups over them, in a few queries.</summary>
+    private async Task LoadGroupAsync(ImportWorld world, ImportIndex index, ImportInput input, CancellationToken cancellationToken)
+    {
         var usccs = input.EnterpriseRows.Select(r => r.Uscc)
             .Concat(input.RecognitionRows.Select(r => r.Uscc))
             .Concat(input.LoweringRows.Select(r => r.Award.Uscc))
@@ -199,7 +287,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             .Distinct(StringComparer.Ordinal)
             .Select(u => Uscc.TryParse(u, out var uscc, out _) ? Enterprise.StreamIdFor(uscc) : Guid.Empty)
             .Where(id => id != Guid.Empty).ToArray();
-        var ids = new HashSet<Guid>(usccs) { importId };
+        var ids = new HashSet<Guid>(usccs);
 
         foreach (var (designation, enterprise) in await PairsAsync("SELECT designation_id, enterprise_id FROM designations WHERE enterprise_id = ANY($1)", usccs, cancellationToken))
         {
@@ -207,7 +295,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             ids.Add(designation);
         }
         var stacked = new HashSet<(Guid, Guid)>();
-        await using (var command = store.DataSource.CreateCommand("SELECT award_id, enterprise_id, policy_id FROM awards WHERE enterprise_id = ANY($1)"))
+        await using (var command = _store.DataSource.CreateCommand("SELECT award_id, enterprise_id, policy_id FROM awards WHERE enterprise_id = ANY($1)"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = usccs });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -222,22 +310,21 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 }
             }
         }
-        var policies = (await PairsAsync("SELECT policy_id, policy_id FROM policies", null, cancellationToken)).Select(p => p.Item1).ToList();
-        ids.UnionWith(policies);
-        ids.UnionWith(input.PolicyRows.Select(r => AwardPolicyDecider.StreamId(r.IssuerCode, r.DocumentNumber)));
-        ids.UnionWith(input.BudgetRows.Select(r => BudgetLineKey.StreamId(new BudgetLineKey(r.DivisionCode, r.Year, r.Level))));
         var counties = input.EnterpriseRows.ToDictionary(r => r.Uscc, r => r.CountyCode, StringComparer.Ordinal);
         foreach (var payment in input.PaymentRows)
         {
             if (counties.TryGetValue(payment.Award.Uscc, out var county) && DivisionAt(county, payment.Level) is { } division)
             {
-                ids.Add(BudgetLineKey.StreamId(new BudgetLineKey(division, payment.PaidOn.Year, payment.Level)));
+                var line = BudgetLineKey.StreamId(new BudgetLineKey(division, payment.PaidOn.Year, payment.Level));
+                if (!world.IsLoaded(line))
+                {
+                    ids.Add(line);
+                }
             }
         }
-        ids.UnionWith(input.FigureRows.Select(r => PublishedFigure.StreamIdFor(r.Figure.JurisdictionCode, r.Figure.Year, r.Figure.Measure, r.Figure.Basis)));
 
         var vouchers = input.PaymentRows.Select(r => r.VoucherNumber.Trim()).Concat(input.ReturnRows.Select(r => r.VoucherNumber.Trim())).Distinct().ToArray();
-        await using (var command = store.DataSource.CreateCommand("SELECT voucher_number, award_id, disbursement_id FROM vouchers WHERE voucher_number = ANY($1)"))
+        await using (var command = _store.DataSource.CreateCommand("SELECT voucher_number, award_id, disbursement_id FROM vouchers WHERE voucher_number = ANY($1)"))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = vouchers });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -247,23 +334,12 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 ids.Add(reader.GetGuid(1));
             }
         }
-
-        await LoadStreamsAsync(world, ids, cancellationToken);
-        foreach (var policy in policies)
-        {
-            if (world.Events(policy).FirstOrDefault() is AwardPolicyIssued issued)
-            {
-                index.AddPolicy(policy, issued.IssuerCode, issued.Key);
-            }
-        }
-        await using var facts = store.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM award_triggers)");
-        var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
-        return (world, index, ledgerHadFacts);
+        await LoadStreamsAsync(world, [.. ids.Where(id => !world.IsLoaded(id))], cancellationToken);
     }
 
     private async Task LoadStreamsAsync(ImportWorld world, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var streams = await store.ReadStreamsAsync(ids, cancellationToken);
+        var streams = await _store.ReadStreamsAsync(ids, cancellationToken);
         foreach (var id in ids)
         {
             world.Loaded(id, streams.TryGetValue(id, out var events) ? events : []);
@@ -272,7 +348,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
 
     private async Task<List<(Guid, Guid)>> PairsAsync(string sql, Guid[]? parameter, CancellationToken cancellationToken)
     {
-        await using var command = store.DataSource.CreateCommand(sql);
+        await using var command = _store.DataSource.CreateCommand(sql);
         if (parameter is not null)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
@@ -294,7 +370,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             FundingLevel.City => DivisionLevel.City,
             _ => DivisionLevel.County,
         };
-        for (var d = reference.FindDivision(countyCode); d is not null; d = d.ParentCode is null ? null : reference.FindDivision(d.ParentCode))
+        for (var d = _reference.FindDivision(countyCode); d is not null; d = d.ParentCode is null ? null : _reference.FindDivision(d.ParentCode))
         {
             if (d.Level == wanted)
             {

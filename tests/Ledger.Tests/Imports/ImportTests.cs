@@ -253,6 +253,26 @@ public sealed class ImportTests : LedgerFixture
     }
 
     [Fact]
+    public async Task A_batched_import_decides_every_group_before_writing_any_so_a_bad_row_in_the_last_group_writes_nothing()
+    {
+        WriteBook();
+        Write(ImportInput.Payments, [.. Payments, $"{E3},provincial-srdi,renewal,2022-09-01,,1,county,2023-02-16,XS-2023-0002"]);
+        var batched = new Importer(App.Store, App.Reference, App.Figures.Measures, LedgerApp.DefaultApprovals, Clock, App.Bus)
+        {
+            SingleTransactionRows = 5,
+            EventsPerCommit = 8,
+            EnterprisesPerGroup = 1,
+        };
+
+        var refused = await Should.ThrowAsync<InputFileException>(ImportAsync(batched));
+
+        var error = refused.Errors.ShouldHaveSingleItem();
+        (error.File, error.Line).ShouldBe((ImportInput.Payments, 6));
+        error.Reason.ShouldContain("above the share");
+        (await EventsAsync()).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_batched_import_stopped_midway_is_unfinished_until_running_it_again_finishes_it()
     {
         WriteBook();
@@ -260,6 +280,7 @@ public sealed class ImportTests : LedgerFixture
         {
             SingleTransactionRows = 5,
             EventsPerCommit = 8,
+            EnterprisesPerGroup = 2,
             AfterCommit = commit => throw new IOException($"the import stopped after commit {commit}"),
         };
 
@@ -272,6 +293,7 @@ public sealed class ImportTests : LedgerFixture
         {
             SingleTransactionRows = 5,
             EventsPerCommit = 8,
+            EnterprisesPerGroup = 2,
         };
 
         var finished = await ImportAsync(batched);
