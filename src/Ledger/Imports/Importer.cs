@@ -54,7 +54,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
     public int SingleTransactionRows { get; init; } = DefaultSingleTransactionRows;
 
     /// <summary>A larger import commits about this many events at a time.</summary>
-    public int EventsPerCommit { get; init; } = 50_000;
+    public int EventsPerCommit { get; init; } = 10_000;
 
     /// <summary>Called after each commit of a batched import (the number of commits so far): lets a test stop an import midway.</summary>
     public Action<int>? AfterCommit { get; init; }
