@@ -47,7 +47,11 @@ public static class ClawbackDecider
                 "clawback.exceeds-paid",
                 $"amount: {amount} is more than can be demanded back from the {BudgetLineKey.LevelName(command.Level)} share of award {award.Id}: {account.PaidNet(command.Level)} paid and not returned, of which {account.ClawbackDemanded(command.Level)} already demanded by earlier clawbacks, leaves at most {reclaimable}.");
         }
-        return Decision.Of(new ClawbackDemanded(award.Id, command.ClawbackId, command.Level, share.DivisionCode, amount, reason, actor, command.At));
+        if (command.DemandedOn is { } demandedOn && demandedOn > ChinaTime.DateOf(command.At))
+        {
+            throw new DomainException("clawback.demanded-on", $"demandedOn: {demandedOn:uuuu-MM-dd} is after today; record a demand once it is made.");
+        }
+        return Decision.Of(new ClawbackDemanded(award.Id, command.ClawbackId, command.Level, share.DivisionCode, amount, reason, actor, command.At, command.DemandedOn));
     }
 
     /// <summary>

@@ -24,7 +24,12 @@ public sealed record ClawbackDemanded(
     Money Amount,
     string Reason,
     string Actor,
-    Instant DemandedAt) : IClawbackEvent;
+    Instant DemandedAt,
+    LocalDate? DemandedOn = null) : IClawbackEvent
+{
+    /// <summary>The business date of the demand: the day it was made, if it was made before it was recorded (an import), else the day recorded (in China).</summary>
+    public LocalDate EffectiveOn => DemandedOn ?? ChinaTime.DateOf(DemandedAt);
+}
 
 /// <summary>A (partial) repayment received by the treasury on <see cref="ValueDate"/> under <see cref="VoucherNumber"/>.</summary>
 [EventType("clawback-repaid")]

@@ -401,8 +401,7 @@ internal sealed class ImportRun(
             _counts.Held++;
             return;
         }
-        Apply(account, ClawbackDecider.Decide(new DemandClawback(account.Award.Id, id, row.Level, row.Amount,
-            $"{row.Reason} (demanded on {ImportInput.Iso(row.DemandedOn)})", actor, at), account));
+        Apply(account, ClawbackDecider.Decide(new DemandClawback(account.Award.Id, id, row.Level, row.Amount, row.Reason, actor, at, row.DemandedOn), account));
         _counts.Clawbacks++;
     }
 

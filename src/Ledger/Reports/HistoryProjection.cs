@@ -78,7 +78,7 @@ public sealed class HistoryProjection : IReadProjection
             $"voucher {e.VoucherNumber}" + (e.ImportBatch is { } batch ? $"; import {batch}" : "") + Skipped(e.SkippedRules))
             with { County = (object?)e.CountyCode ?? new Lookup(ReadTables.Awards, e.AwardId, "county_code") },
         DisbursementReturned e => OfAward(e.AwardId, e.ReturnedOn, e.Amount, e.DisbursementId, $"returned by the bank: {e.Reason}"),
-        ClawbackDemanded e => OfAward(e.AwardId, ChinaTime.DateOf(e.DemandedAt), e.Amount, null,
+        ClawbackDemanded e => OfAward(e.AwardId, e.EffectiveOn, e.Amount, null,
             $"clawback of the {StoredName.Of(e.Level)} share ({e.DivisionCode}): {e.Reason}"),
         ClawbackRepaid e => OfAward(e.AwardId, e.ValueDate, e.Amount, null, $"clawback repaid, voucher {e.VoucherNumber}"),
         _ => null,

@@ -79,7 +79,7 @@ public sealed class MovementProjection : IReadProjection
                     e.ReturnedOn.Year, e.ReturnedOn, e.Amount);
                 break;
             case ClawbackDemanded e:
-                var demanded = ChinaTime.DateOf(e.DemandedAt);
+                var demanded = e.EffectiveOn;
                 Move(writer, @event.Id, MovementMeasure.ClawedBack, e.Level, AwardKeys.Of(e.AwardId), demanded.Year, demanded, e.Amount);
                 break;
             case BudgetClawbackCredited e:
