@@ -29,6 +29,7 @@ public sealed record BankAccountBody(string BankName, string AccountName, string
 public sealed record EnterpriseBody(string Uscc, string Name, string CountyCode, string Industry, BankAccountBody? BankAccount = null);
 public sealed record CorrectionBody(string Reason, string? Name = null, string? Industry = null, BankAccountBody? BankAccount = null);
 public sealed record RelocationBody(string ToCountyCode, LocalDate On, string RegistryReference);
+public sealed record RecognitionBody(string Tier, string Authority, string DocumentNo, LocalDate RecognizedOn, LocalDate? ValidTo = null);
 public sealed record RenewalBody(string Outcome, LocalDate DecidedOn, string Reviewer, LocalDate? ValidTo = null, string? Note = null);
 public sealed record RevocationBody(LocalDate RevokedOn, string Reason, bool Clawback = false);
 public sealed record ClawbackBody(string Level, string Amount, string Reason);
@@ -184,6 +185,22 @@ public static class ApiRoutes
             await app.SendAsync(new RelocateEnterprise(enterprise.Id, body.ToCountyCode, body.On, body.RegistryReference, null, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(enterprise.Id));
         }).WithName("relocate-enterprise");
+
+        api.Write<RecognitionBody>("/enterprises/{uscc}/recognitions", Clerk, async http =>
+        {
+            // A recognition the authority made on paper, recorded afterwards (as an import row is): the ledger saw no
+            // declaration or review, and records that on the event as a skipped rule of the user's batch.
+            var body = http.Body<RecognitionBody>();
+            var enterprise = await scope.EnterpriseAsync(http.User(), Route(http, "uscc"), http.RequestAborted);
+            var authority = app.Reference.FindDivision(body.Authority) is { } division
+                ? new RecognisingAuthority(division.Code, division.Name)
+                : app.Reference.Authorities.Find(body.Authority) is { } name
+                    ? new RecognisingAuthority(name.DivisionCode, name.Name)
+                    : throw ApiException.BadRequest("authority", $"'{body.Authority}' is neither a division code nor an authority the ledger knows");
+            var id = await app.SendAsync(new RecognizeDesignation(enterprise.Id, body.Tier, authority, body.DocumentNo, body.RecognizedOn, null, body.ValidTo, null, "", default,
+                new Imports.HistoricalImport($"http-{http.User().Name}-{body.RecognizedOn:uuuu-MM-dd}")), Caller(http), http.RequestAborted);
+            return new Answer(201, new CreatedAnswer(id));
+        }).WithName("recognition").Produces<CreatedAnswer>(201);
 
         api.Write<RenewalBody>("/designations/{id:guid}/renewals", Clerk, async http =>
         {
