@@ -75,7 +75,8 @@ public static class LedgerApi
     {
         try
         {
-            await using var command = database.App.CreateCommand("SELECT count(*)::int FROM schema_migrations");
+            // schema_migrations belongs to the owner, who migrates; ledger_app is granted nothing on it.
+            await using var command = database.Owner.CreateCommand("SELECT count(*)::int FROM schema_migrations");
             var applied = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
             var shipped = Migration.Embedded().Count;
             var outbox = await TreasuryOutbox.ReadAsync(database.App, cancellationToken);
