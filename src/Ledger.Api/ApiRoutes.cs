@@ -84,7 +84,7 @@ public static class ApiRoutes
                 [FromQuery] string? basis, [FromQuery] string? measure, [FromQuery] string? issuer, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.ReconcileAsync(new ReconcileQuery(scope.Jurisdiction(http.User(), jurisdiction), Year(year),
                 Choice("basis", basis ?? "paid", FigureBases), measure, scope.Issuer(issuer),
-                published is null ? null : Money.Parse(published, "published").Yuan, AsOf(asOf)), http.RequestAborted)))
+                published is null ? null : Amount(published, "published"), AsOf(asOf)), http.RequestAborted)))
             .WithName("reconciliation").Produces<ReconciliationDocument>();
 
         api.Read("/reports/budget", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
@@ -118,7 +118,8 @@ public static class ApiRoutes
             await scope.CheckVersionAsync(http.IfMatch(), account.Award.Id, http.RequestAborted);
             var key = Key(http);
             var id = await app.SendAsync(new RequestDisbursement(account.Award.Id, DeterministicGuid.Create("http-request:" + key),
-                Money.Parse(body.Amount, "amount").Yuan, Level(body.Level), body.PlannedYear, user.Name, default), Caller(http), http.RequestAborted);
+                Amount(body.Amount, "amount"), Level(body.Level), body.PlannedYear is { } planned ? Year(planned, "plannedYear") : null, user.Name, default),
+                Caller(http), http.RequestAborted);
             return await DisbursementAnswerAsync(app, account.Award.Id, id, 201, http.RequestAborted);
         }).WithName("request").Produces<DisbursementAnswer>(201);
 
@@ -207,7 +208,7 @@ public static class ApiRoutes
             var body = http.Body<ClawbackBody>();
             var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = DeterministicGuid.Create("http-clawback:" + Key(http));
-            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Money.Parse(body.Amount, "amount").Yuan, body.Reason, "", default),
+            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Amount(body.Amount, "amount"), body.Reason, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(clawback));
         }).WithName("clawback").Produces<CreatedAnswer>(201);
@@ -217,7 +218,7 @@ public static class ApiRoutes
             var body = http.Body<RepaymentBody>();
             var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = Guid.Parse(Route(http, "clawbackId"), CultureInfo.InvariantCulture);
-            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Money.Parse(body.Amount, "amount").Yuan, body.ValueDate, body.VoucherNo, "", default),
+            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Amount(body.Amount, "amount"), body.ValueDate, body.VoucherNo, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(clawback));
         }).WithName("repay");
@@ -226,7 +227,7 @@ public static class ApiRoutes
         {
             var body = http.Body<BudgetBody>();
             var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
-            await app.SendAsync(new AppropriateBudget(line, Money.Parse(body.Amount, "amount").Yuan, "", default), Caller(http), http.RequestAborted);
+            await app.SendAsync(new AppropriateBudget(line, Amount(body.Amount, "amount"), "", default), Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(BudgetLineKey.StreamId(line)));
         }).WithName("appropriate").Produces<CreatedAnswer>(201);
 
@@ -234,7 +235,7 @@ public static class ApiRoutes
         {
             var body = http.Body<AdjustmentBody>();
             var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
-            await app.SendAsync(new AdjustBudget(line, Money.Parse(body.Delta, "delta").Yuan, body.Reason, "", default), Caller(http), http.RequestAborted);
+            await app.SendAsync(new AdjustBudget(line, Amount(body.Delta, "delta"), body.Reason, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(BudgetLineKey.StreamId(line)));
         }).WithName("adjust");
 
@@ -334,7 +335,20 @@ public static class ApiRoutes
 
     private static Guid RouteId(HttpContext http) => Guid.Parse(Route(http, "id"), CultureInfo.InvariantCulture);
 
-    private static int Year(int year) => year is >= 1990 and <= 2100 ? year : throw ApiException.BadRequest("year", $"{year} is not a year (1990–2100)");
+    /// <summary>
+    /// An amount of a request: at most 2 decimals and at most <see cref="MaxAmount"/> either way, so sums over the
+    /// ledger's lines stay far from decimal's limit (an appropriation near it would make every later total overflow).
+    /// </summary>
+    private static decimal Amount(string text, string field)
+    {
+        var amount = Money.Parse(text, field).Yuan;
+        return Math.Abs(amount) <= MaxAmount ? amount : throw ApiException.BadRequest(field, $"{text} is more than {MaxAmount:N2} 元 either way");
+    }
+
+    /// <summary>Ten trillion 元 less a fen: more than any budget line, award or published figure can be.</summary>
+    private const decimal MaxAmount = 9_999_999_999_999.99m;
+
+    private static int Year(int year, string field = "year") => year is >= 1990 and <= 2100 ? year : throw ApiException.BadRequest(field, $"{year} is not a year (1990–2100)");
 
     private static Instant? AsOf(string? text) => Instant("asOf", text);
 
@@ -363,7 +377,7 @@ public static class ApiRoutes
             throw ApiException.NotFound($"jurisdiction {body.JurisdictionCode}");
         }
         var basis = Choice("basis", body.Basis, FigureBases);
-        var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v
+        var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v && v <= MaxAmount
             ? v
             : throw ApiException.BadRequest("value", $"'{body.Value}' is not a number with at most 2 decimals");
         var unit = body.Unit ?? (basis == FigureBasis.Stock ? "enterprises" : "yuan");
