@@ -333,17 +333,27 @@ public static class ApiPipeline
 
     /// <summary>A GET needing one of <paramref name="roles"/>.</summary>
     public static RouteHandlerBuilder Read(this RouteGroupBuilder group, string pattern, string[] roles, Delegate handler) =>
-        group.MapGet(pattern, handler).WithMetadata(new AllowedRoles(roles)).AddEndpointFilter(Authorize);
+        group.MapGet(pattern, handler).WithMetadata(new AllowedRoles(roles)).AddEndpointFilter(Authorize).ProducesProblems(400, 401, 403, 404);
 
     /// <summary>A POST needing one of <paramref name="roles"/>, an Idempotency-Key and (unless <typeparamref name="TBody"/> is <see cref="NoBody"/>) a JSON body.</summary>
     public static RouteHandlerBuilder Write<TBody>(this RouteGroupBuilder group, string pattern, string[] roles, Func<HttpContext, Task<Answer>> handler)
         where TBody : notnull
     {
         var builder = group.MapPost(pattern, handler).WithMetadata(new AllowedRoles(roles))
-            .AddEndpointFilter(Authorize).AddEndpointFilter(Idempotent);
+            .AddEndpointFilter(Authorize).AddEndpointFilter(Idempotent).ProducesProblems(400, 401, 403, 404, 409, 412, 413, 422);
         if (typeof(TBody) != typeof(NoBody))
         {
             builder.Accepts<TBody>("application/json");
+        }
+        return builder;
+    }
+
+    /// <summary>Declares the problem documents an endpoint may answer (for the OpenAPI document).</summary>
+    private static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.Produces<Problem>(status, "application/problem+json");
         }
         return builder;
     }
