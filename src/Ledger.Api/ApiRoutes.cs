@@ -305,7 +305,8 @@ public static class ApiRoutes
         }).WithName("verify").WithSummary("Verify the hash chain over every event").WithTags("Audit").Produces<VerifyAnswer>();
 
         api.Read("/read-log", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit) =>
-            await ReadLog.ListAsync(app, from ?? 1, Math.Clamp(limit ?? 100, 1, 1000), http.RequestAborted))
+            await ReadLog.ListAsync(app, from is < 1 ? throw ApiException.BadRequest("from", $"{from} is not an entry id (1 or more)") : from ?? 1,
+                limit is < 1 or > 1000 ? throw ApiException.BadRequest("limit", $"{limit} is not between 1 and 1000") : limit ?? 100, http.RequestAborted))
             .WithName("read-log").WithSummary("Who read which history or event page, and when").WithTags("Audit").Produces<IReadOnlyList<ReadLogEntry>>();
     }
 
