@@ -51,14 +51,14 @@ public sealed record ReadLogEntry(long Id, string ReadAt, string User, string Ro
 /// The routes: thin, each the command or report the command line has, over the same handlers and read models. Roles
 /// per DESIGN.md §8: clerk — enterprises, renewals, requests, payments, returns, repayments; approver — approve and
 /// reject; admin — policies' budgets, published figures, expiry runs, revocations and clawbacks, users; auditor and
-/// bureau-head — reads (auditors also the event log, verify and the read log).
+/// bureau-head — reads, the event log among them (auditors also verify and the read log).
 /// </summary>
 public static class ApiRoutes
 {
     private static readonly string[] Clerk = ["clerk"];
     private static readonly string[] Approver = ["approver"];
     private static readonly string[] Admin = ["admin"];
-    private static readonly string[] Reports = ["bureau-head", "auditor", "admin"];
+    private static readonly string[] Readers = ["bureau-head", "auditor", "admin"];
     private static readonly string[] Staff = ["clerk", "approver", "auditor", "bureau-head", "admin"];
     private static readonly string[] Audit = ["auditor", "admin"];
 
@@ -74,20 +74,20 @@ public static class ApiRoutes
 
     private static void MapReports(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
     {
-        api.Read("/reports/totals", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? issuer,
+        api.Read("/reports/totals", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? issuer,
                 [FromQuery] string? by, [FromQuery] string? basis, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.TotalsAsync(new TotalsQuery(Year(year), scope.Jurisdiction(http.User(), jurisdiction), scope.Issuer(issuer),
                 Choice("by", by ?? "county", TotalsBys), Choice("basis", basis ?? "paid", TotalsBases), AsOf(asOf)), http.RequestAborted)))
             .WithName("totals").WithSummary("Reward totals of a year for a jurisdiction, by county, tier, funding source or issuer").WithTags("Reports").Produces<TotalsDocument>();
 
-        api.Read("/reports/reconciliation", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string jurisdiction, [FromQuery] string? published,
+        api.Read("/reports/reconciliation", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string jurisdiction, [FromQuery] string? published,
                 [FromQuery] string? basis, [FromQuery] string? measure, [FromQuery] string? issuer, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.ReconcileAsync(new ReconcileQuery(scope.Jurisdiction(http.User(), jurisdiction), Year(year),
                 Choice("basis", basis ?? "paid", FigureBases), measure, scope.Issuer(issuer),
                 published is null ? null : Amount(published, "published"), AsOf(asOf)), http.RequestAborted)))
             .WithName("reconciliation").WithSummary("A year's ledger figure against the published figure, with the variance").WithTags("Reports").Produces<ReconciliationDocument>();
 
-        api.Read("/reports/budget", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
+        api.Read("/reports/budget", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.BudgetExecutionAsync(scope.Jurisdiction(http.User(), jurisdiction), Year(year), AsOf(asOf), http.RequestAborted)))
             .WithName("budget").WithSummary("Budget execution of a year per line: appropriated, adjusted, reserved, paid, returned, repaid and available").WithTags("Reports");
 
@@ -275,7 +275,7 @@ public static class ApiRoutes
 
     private static void MapAudit(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
     {
-        api.Read("/events", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit, [FromQuery] Guid? stream, [FromQuery] string[]? type,
+        api.Read("/events", Readers, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit, [FromQuery] Guid? stream, [FromQuery] string[]? type,
             [FromQuery] string? since, [FromQuery] string? until) =>
         {
             var user = http.User();

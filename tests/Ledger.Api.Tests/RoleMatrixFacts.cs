@@ -74,7 +74,8 @@ public sealed class RoleMatrixFacts(RoleMatrixFixture matrix) : IClassFixture<Ro
         new("GET", "/api/enterprises/{uscc}/history", Everyone, m => $"/api/enterprises/{m.Uscc}/history"),
         new("GET", "/api/awards", Everyone, _ => "/api/awards"),
         new("GET", "/api/approvals", Approver, _ => "/api/approvals"),
-        new("GET", "/api/events", Audit, _ => "/api/events?limit=5"),
+        // DESIGN.md §8: "auditor and bureau-head — reads (auditors also /api/verify and the read log)": the event log is a read.
+        new("GET", "/api/events", Reports, _ => "/api/events?limit=5"),
         new("GET", "/api/verify", Audit, _ => "/api/verify"),
         new("GET", "/api/read-log", Audit, _ => "/api/read-log"),
         new("POST", "/api/disbursements", Clerk, _ => "/api/disbursements",
