@@ -160,10 +160,7 @@ public static class ApiRoutes
         api.Write<EnterpriseBody>("/enterprises", Clerk, async http =>
         {
             var body = http.Body<EnterpriseBody>();
-            if (app.Reference.FindDivision(body.CountyCode) is null || !scope.Covers(http.User(), body.CountyCode))
-            {
-                throw ApiException.NotFound($"county {body.CountyCode}");
-            }
+            scope.Division(http.User(), "countyCode", body.CountyCode);
             var id = await app.SendAsync(new RegisterEnterprise(body.Uscc, body.Name, body.CountyCode, body.Industry, Account(body.BankAccount), "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(id));
@@ -366,17 +363,14 @@ public static class ApiRoutes
     private static FundingLevel Level(string text) => Choice("level", text, Levels);
 
     private static BudgetLineKey Line(ApiScope scope, ApiUser user, string division, int year, string level) =>
-        scope.Covers(user, division) ? new BudgetLineKey(division, Year(year), Level(level)) : throw ApiException.NotFound($"division {division}");
+        new(scope.Division(user, "divisionCode", division), Year(year), Level(level));
 
     private static BankAccount? Account(BankAccountBody? body) => body is null ? null : new BankAccount(body.BankName, body.AccountName, body.AccountNumber);
 
     private static FigureInput Figure(ApiScope scope, ApiUser user, FigureBody body, out FigureBody same)
     {
         same = body;
-        if (!scope.Covers(user, body.JurisdictionCode))
-        {
-            throw ApiException.NotFound($"jurisdiction {body.JurisdictionCode}");
-        }
+        scope.Division(user, "jurisdictionCode", body.JurisdictionCode);
         var basis = Choice("basis", body.Basis, FigureBases);
         var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v && v <= MaxAmount
             ? v
