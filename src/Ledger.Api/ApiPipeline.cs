@@ -69,6 +69,17 @@ public static class ApiPipeline
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api").LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
             }
             await WriteAsync(http, problem);
+            return;
+        }
+        // Routing's own answers (no route, a route constraint such as {id:guid} not met, another method) come without a body.
+        if (!http.Response.HasStarted && http.Response.StatusCode >= 400 && http.Response.ContentType is null)
+        {
+            await WriteAsync(http, http.Response.StatusCode switch
+            {
+                404 => ApiProblems.Of(404, "not-found", $"{http.Request.Path} is not a resource of this API (see /openapi/v1.json)."),
+                405 => ApiProblems.Of(405, "request.method-not-allowed", $"{http.Request.Method} is not allowed on {http.Request.Path}."),
+                var status => ApiProblems.Of(status, "request.refused", $"{http.Request.Method} {http.Request.Path} was refused."),
+            });
         }
     }
 
@@ -77,6 +88,20 @@ public static class ApiPipeline
         http.Response.StatusCode = problem.Status;
         http.Response.ContentType = "application/problem+json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(problem, ApiJson.Output));
+    }
+
+    /// <summary>A query value with U+0000 is 400 (PostgreSQL cannot take it as a parameter; the path never has one: Kestrel refuses it).</summary>
+    public static async Task RefuseNul(HttpContext http, RequestDelegate next)
+    {
+        foreach (var (name, values) in http.Request.Query)
+        {
+            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                await WriteAsync(http, ApiProblems.Of(400, "request.invalid", $"{name}: contains the character U+0000, which the ledger does not take.", name));
+                return;
+            }
+        }
+        await next(http);
     }
 
     /// <summary>Authenticates the bearer token, if any; the endpoint filter decides whether the endpoint needs one.</summary>
@@ -127,8 +152,63 @@ public static class ApiPipeline
         {
             throw new ApiException(ApiProblems.Of(400, "request.body-required", "body: a JSON object is required.", "body"));
         }
-        return JsonSerializer.Deserialize<T>(bytes, ApiJson.Input)
-            ?? throw new ApiException(ApiProblems.Of(400, "request.body-required", "body: a JSON object is required.", "body"));
+        // PostgreSQL's text and jsonb cannot hold U+0000; refused here, it is the request's fault and not a 500.
+        if (bytes.AsSpan().IndexOf("\\u0000"u8) >= 0 && FieldWithNul(bytes) is { } nul)
+        {
+            throw new ApiException(ApiProblems.Of(400, "request.invalid", $"{nul}: contains the character U+0000, which the ledger does not store.", nul));
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, ApiJson.Input)
+                ?? throw new ApiException(ApiProblems.Of(400, "request.body-required", "body: a JSON object is required.", "body"));
+        }
+        catch (JsonException e) when (e.Path == "$" && MissingField<T>(bytes) is { } missing)
+        {
+            throw new ApiException(ApiProblems.Of(400, "request.field-required", $"{missing}: is required.", missing));
+        }
+    }
+
+    private static string? FieldWithNul(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return Find(document.RootElement, "body");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static string? Find(JsonElement element, string path) => element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null,
+            JsonValueKind.Object => element.EnumerateObject()
+                .Select(p => p.Name.Contains('\0', StringComparison.Ordinal) ? p.Name : Find(p.Value, path == "body" ? p.Name : $"{path}.{p.Name}"))
+                .FirstOrDefault(f => f is not null),
+            JsonValueKind.Array => element.EnumerateArray().Select((e, i) => Find(e, $"{path}[{i}]")).FirstOrDefault(f => f is not null),
+            _ => null,
+        };
+    }
+
+    /// <summary>The first required field an object body lacks (the serializer says only "missing required properties" at the root).</summary>
+    private static string? MissingField<T>(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            var present = document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            return ApiJson.Input.GetTypeInfo(typeof(T)).Properties
+                .FirstOrDefault(p => (p.IsRequired || p.AssociatedParameter is { HasDefaultValue: false }) && !present.Contains(p.Name))?.Name;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The If-Match version the client sent, if any.</summary>
@@ -253,17 +333,27 @@ public static class ApiPipeline
 
     /// <summary>A GET needing one of <paramref name="roles"/>.</summary>
     public static RouteHandlerBuilder Read(this RouteGroupBuilder group, string pattern, string[] roles, Delegate handler) =>
-        group.MapGet(pattern, handler).WithMetadata(new AllowedRoles(roles)).AddEndpointFilter(Authorize);
+        group.MapGet(pattern, handler).WithMetadata(new AllowedRoles(roles)).AddEndpointFilter(Authorize).ProducesProblems(400, 401, 403, 404);
 
     /// <summary>A POST needing one of <paramref name="roles"/>, an Idempotency-Key and (unless <typeparamref name="TBody"/> is <see cref="NoBody"/>) a JSON body.</summary>
     public static RouteHandlerBuilder Write<TBody>(this RouteGroupBuilder group, string pattern, string[] roles, Func<HttpContext, Task<Answer>> handler)
         where TBody : notnull
     {
         var builder = group.MapPost(pattern, handler).WithMetadata(new AllowedRoles(roles))
-            .AddEndpointFilter(Authorize).AddEndpointFilter(Idempotent);
+            .AddEndpointFilter(Authorize).AddEndpointFilter(Idempotent).ProducesProblems(400, 401, 403, 404, 409, 412, 413, 422);
         if (typeof(TBody) != typeof(NoBody))
         {
             builder.Accepts<TBody>("application/json");
+        }
+        return builder;
+    }
+
+    /// <summary>Declares the problem documents an endpoint may answer (for the OpenAPI document).</summary>
+    private static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.Produces<Problem>(status, "application/problem+json");
         }
         return builder;
     }

@@ -28,7 +28,7 @@ public static partial class ApiProblems
             [.. e.Errors.Select(r => new ProblemError(r.Column, r.ToString()))]),
         IdempotencyConflictException e => Of(422, "idempotency.key-reused", e.Message, "Idempotency-Key"),
         ConcurrencyException e => Of(409, "concurrency.conflict", e.Message),
-        DomainException e => Of(StatusOf(e.Code), e.Code, e.Message, FieldOf(e.Message)),
+        DomainException e => Of(StatusOf(e.Code), e.Code, e.Message, FieldOf(e.Message) ?? (e.Code.StartsWith("uscc.", StringComparison.Ordinal) ? "uscc" : null)),
         BadHttpRequestException e when e.InnerException is JsonException json => Json(json),
         BadHttpRequestException e => Of(e.StatusCode, e.StatusCode == 413 ? "request.too-large" : "request.malformed", e.Message, FieldOfBinding(e.Message)),
         JsonException e => Json(e),
@@ -37,10 +37,11 @@ public static partial class ApiProblems
 
     private static Problem Json(JsonException e)
     {
-        var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+        // At the root ("$": not JSON, an array, a number) the body as a whole is at fault.
+        var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
         var detail = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
             ? $"{field}: is not a field of this request (unknown fields are refused)"
-            : $"{field ?? "body"}: {(e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or format (amounts are strings such as \"500000.00\", dates yyyy-MM-dd)" : "is not valid JSON")}";
+            : $"{field}: {(e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type or format (amounts are strings such as \"500000.00\", dates yyyy-MM-dd)" : "is not valid JSON")}";
         return Of(400, "request.invalid-json", detail, field);
     }
 
@@ -53,8 +54,12 @@ public static partial class ApiProblems
           || code is "input.invalid" or "division.unknown" ? 400
         : 422;
 
-    /// <summary>The field a domain message names: the ledger writes "field: what is wrong".</summary>
-    public static string? FieldOf(string message) => LeadingField().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+    /// <summary>The field a domain message names: the ledger writes "field: what is wrong" or "field is required: …".</summary>
+    public static string? FieldOf(string message) =>
+        LeadingField().Match(message) is { Success: true } m ? BodyNames.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value) : null;
+
+    // Where a command names a field otherwise than the request body does.
+    private static readonly Dictionary<string, string> BodyNames = new(StringComparer.Ordinal) { ["voucherNumber"] = "voucherNo" };
 
     private static string? FieldOfBinding(string message) => BindingField().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
 
@@ -64,6 +69,7 @@ public static partial class ApiProblems
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not found",
+        405 => "Method not allowed",
         409 => "Conflict",
         412 => "Precondition failed",
         413 => "Request too large",
@@ -72,7 +78,7 @@ public static partial class ApiProblems
         _ => "Server error",
     };
 
-    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9_.\-]*): ")]
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9_.\-]*)(?:: | is required)")]
     private static partial Regex LeadingField();
 
     [GeneratedRegex(@"""(?:\S+ )?([A-Za-z][A-Za-z0-9_]*)""")]

@@ -52,14 +52,14 @@ public sealed record ReadLogEntry(long Id, string ReadAt, string User, string Ro
 /// The routes: thin, each the command or report the command line has, over the same handlers and read models. Roles
 /// per DESIGN.md §8: clerk — enterprises, renewals, requests, payments, returns, repayments; approver — approve and
 /// reject; admin — policies' budgets, published figures, expiry runs, revocations and clawbacks, users; auditor and
-/// bureau-head — reads (auditors also the event log, verify and the read log).
+/// bureau-head — reads, the event log among them (auditors also verify and the read log).
 /// </summary>
 public static class ApiRoutes
 {
     private static readonly string[] Clerk = ["clerk"];
     private static readonly string[] Approver = ["approver"];
     private static readonly string[] Admin = ["admin"];
-    private static readonly string[] Reports = ["bureau-head", "auditor", "admin"];
+    private static readonly string[] Readers = ["bureau-head", "auditor", "admin"];
     private static readonly string[] Staff = ["clerk", "approver", "auditor", "bureau-head", "admin"];
     private static readonly string[] Audit = ["auditor", "admin"];
 
@@ -75,22 +75,22 @@ public static class ApiRoutes
 
     private static void MapReports(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
     {
-        api.Read("/reports/totals", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? issuer,
+        api.Read("/reports/totals", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? issuer,
                 [FromQuery] string? by, [FromQuery] string? basis, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.TotalsAsync(new TotalsQuery(Year(year), scope.Jurisdiction(http.User(), jurisdiction), scope.Issuer(issuer),
                 Choice("by", by ?? "county", TotalsBys), Choice("basis", basis ?? "paid", TotalsBases), AsOf(asOf)), http.RequestAborted)))
-            .WithName("totals").Produces<TotalsDocument>();
+            .WithName("totals").WithSummary("Reward totals of a year for a jurisdiction, by county, tier, funding source or issuer").WithTags("Reports").Produces<TotalsDocument>();
 
-        api.Read("/reports/reconciliation", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string jurisdiction, [FromQuery] string? published,
+        api.Read("/reports/reconciliation", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string jurisdiction, [FromQuery] string? published,
                 [FromQuery] string? basis, [FromQuery] string? measure, [FromQuery] string? issuer, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.ReconcileAsync(new ReconcileQuery(scope.Jurisdiction(http.User(), jurisdiction), Year(year),
                 Choice("basis", basis ?? "paid", FigureBases), measure, scope.Issuer(issuer),
-                published is null ? null : Money.Parse(published, "published").Yuan, AsOf(asOf)), http.RequestAborted)))
-            .WithName("reconciliation").Produces<ReconciliationDocument>();
+                published is null ? null : Amount(published, "published"), AsOf(asOf)), http.RequestAborted)))
+            .WithName("reconciliation").WithSummary("A year's ledger figure against the published figure, with the variance").WithTags("Reports").Produces<ReconciliationDocument>();
 
-        api.Read("/reports/budget", Reports, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
+        api.Read("/reports/budget", Readers, async (HttpContext http, [FromQuery] int year, [FromQuery] string? jurisdiction, [FromQuery] string? asOf) =>
             ReportDocuments.Of(await app.Reports.BudgetExecutionAsync(scope.Jurisdiction(http.User(), jurisdiction), Year(year), AsOf(asOf), http.RequestAborted)))
-            .WithName("budget");
+            .WithName("budget").WithSummary("Budget execution of a year per line: appropriated, adjusted, reserved, paid, returned, repaid and available").WithTags("Reports");
 
         api.Read("/enterprises/{uscc}/history", Staff, async (HttpContext http, string uscc, [FromQuery] string? asOf) =>
         {
@@ -98,15 +98,15 @@ public static class ApiRoutes
             var history = ReportDocuments.Of(await app.Reports.HistoryAsync(enterprise.Uscc, AsOf(asOf), http.RequestAborted));
             await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{enterprise.Uscc}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
             return history;
-        }).WithName("history");
+        }).WithName("history").WithSummary("An enterprise's whole history (recorded in the read log)").WithTags("Reports");
 
         api.Read("/awards", Staff, async (HttpContext http, [FromQuery] string? jurisdiction, [FromQuery] string? status) =>
             await app.Reports.AwardsAsync(scope.Jurisdiction(http.User(), jurisdiction), status, http.RequestAborted))
-            .WithName("awards").Produces<IReadOnlyList<AwardListing>>();
+            .WithName("awards").WithSummary("Awards in a jurisdiction, optionally of one status").WithTags("Reports").Produces<IReadOnlyList<AwardListing>>();
 
         api.Read("/approvals", Approver, async (HttpContext http) =>
             await app.Reports.ApprovalQueueAsync(http.User().DivisionCode, http.User().Name, http.RequestAborted))
-            .WithName("approvals").Produces<IReadOnlyList<ApprovalListing>>();
+            .WithName("approvals").WithSummary("Disbursement requests the caller may approve").WithTags("Disbursements").Produces<IReadOnlyList<ApprovalListing>>();
     }
 
     private static void MapDisbursements(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
@@ -119,9 +119,10 @@ public static class ApiRoutes
             await scope.CheckVersionAsync(http.IfMatch(), account.Award.Id, http.RequestAborted);
             var key = Key(http);
             var id = await app.SendAsync(new RequestDisbursement(account.Award.Id, DeterministicGuid.Create("http-request:" + key),
-                Money.Parse(body.Amount, "amount").Yuan, Level(body.Level), body.PlannedYear, user.Name, default), Caller(http), http.RequestAborted);
+                Amount(body.Amount, "amount"), Level(body.Level), body.PlannedYear is { } planned ? Year(planned, "plannedYear") : null, user.Name, default),
+                Caller(http), http.RequestAborted);
             return await DisbursementAnswerAsync(app, account.Award.Id, id, 201, http.RequestAborted);
-        }).WithName("request").Produces<DisbursementAnswer>(201);
+        }).WithName("request").WithSummary("Request a disbursement of an award's share").WithTags("Disbursements").Produces<DisbursementAnswer>(201);
 
         api.Write<ApproveBody>("/disbursements/{id:guid}/approve", Approver, async http =>
         {
@@ -130,29 +131,29 @@ public static class ApiRoutes
                 _ = http.Body<ApproveBody>();
             }
             return await OnDisbursementAsync(http, app, scope, (award, id, user) => new ApproveDisbursement(award, id, user, default));
-        }).WithName("approve").Produces<DisbursementAnswer>();
+        }).WithName("approve").WithSummary("Approve a disbursement request (not the requester's own)").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReasonBody>("/disbursements/{id:guid}/reject", Approver, http =>
             OnDisbursementAsync(http, app, scope, (award, id, user) => new RejectDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
-            .WithName("reject").Produces<DisbursementAnswer>();
+            .WithName("reject").WithSummary("Reject a disbursement request, with a reason").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReasonBody>("/disbursements/{id:guid}/cancel", Clerk, http =>
             OnDisbursementAsync(http, app, scope, (award, id, user) => new CancelDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
-            .WithName("cancel").Produces<DisbursementAnswer>();
+            .WithName("cancel").WithSummary("Cancel a disbursement request, with a reason").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<PayBody>("/disbursements/{id:guid}/pay", Clerk, http =>
             OnDisbursementAsync(http, app, scope, (award, id, user) =>
             {
                 var body = http.Body<PayBody>();
                 return new RecordDisbursementPayment(award, id, body.VoucherNo, body.ValueDate, user, default);
-            })).WithName("pay").Produces<DisbursementAnswer>();
+            })).WithName("pay").WithSummary("Record the treasury payment of an approved disbursement").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReturnBody>("/disbursements/{id:guid}/return", Clerk, http =>
             OnDisbursementAsync(http, app, scope, (award, id, user) =>
             {
                 var body = http.Body<ReturnBody>();
                 return new RecordDisbursementReturn(award, id, body.ReturnedOn, body.Reason, user, default);
-            })).WithName("return").Produces<DisbursementAnswer>();
+            })).WithName("return").WithSummary("Record a bank return of a paid disbursement").WithTags("Disbursements").Produces<DisbursementAnswer>();
     }
 
     private static void MapStaff(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
@@ -160,14 +161,11 @@ public static class ApiRoutes
         api.Write<EnterpriseBody>("/enterprises", Clerk, async http =>
         {
             var body = http.Body<EnterpriseBody>();
-            if (app.Reference.FindDivision(body.CountyCode) is null || !scope.Covers(http.User(), body.CountyCode))
-            {
-                throw ApiException.NotFound($"county {body.CountyCode}");
-            }
+            scope.Division(http.User(), "countyCode", body.CountyCode);
             var id = await app.SendAsync(new RegisterEnterprise(body.Uscc, body.Name, body.CountyCode, body.Industry, Account(body.BankAccount), "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(id));
-        }).WithName("register-enterprise").Produces<CreatedAnswer>(201);
+        }).WithName("register-enterprise").WithSummary("Register an enterprise in a county").WithTags("Enterprises").Produces<CreatedAnswer>(201);
 
         api.Write<CorrectionBody>("/enterprises/{uscc}/corrections", Clerk, async http =>
         {
@@ -176,7 +174,7 @@ public static class ApiRoutes
             await app.SendAsync(new CorrectEnterpriseDetails(enterprise.Id, body.Name, null, body.Industry, Account(body.BankAccount), body.Reason, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(enterprise.Id));
-        }).WithName("correct-enterprise");
+        }).WithName("correct-enterprise").WithSummary("Correct an enterprise's name, industry or bank account").WithTags("Enterprises");
 
         api.Write<RelocationBody>("/enterprises/{uscc}/relocations", Clerk, async http =>
         {
@@ -184,7 +182,7 @@ public static class ApiRoutes
             var enterprise = await scope.EnterpriseAsync(http.User(), Route(http, "uscc"), http.RequestAborted);
             await app.SendAsync(new RelocateEnterprise(enterprise.Id, body.ToCountyCode, body.On, body.RegistryReference, null, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(enterprise.Id));
-        }).WithName("relocate-enterprise");
+        }).WithName("relocate-enterprise").WithSummary("Record an enterprise's move to another county").WithTags("Enterprises");
 
         api.Write<RecognitionBody>("/enterprises/{uscc}/recognitions", Clerk, async http =>
         {
@@ -209,7 +207,7 @@ public static class ApiRoutes
             var outcome = Choice("outcome", body.Outcome, new Dictionary<string, RenewalOutcome> { ["passed"] = RenewalOutcome.Passed, ["failed"] = RenewalOutcome.Failed });
             await app.SendAsync(new ReviewRenewal(designation.Id, outcome, body.DecidedOn, body.ValidTo, body.Reviewer, body.Note, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(designation.Id));
-        }).WithName("renewal");
+        }).WithName("renewal").WithSummary("Record the outcome of a designation's renewal review").WithTags("Enterprises");
 
         api.Write<RevocationBody>("/designations/{id:guid}/revocations", Admin, async http =>
         {
@@ -217,50 +215,50 @@ public static class ApiRoutes
             var designation = await scope.DesignationAsync(http.User(), RouteId(http), http.RequestAborted);
             await app.SendAsync(new RevokeDesignation(designation.Id, body.Reason, body.RevokedOn, body.Clawback, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(designation.Id));
-        }).WithName("revoke");
+        }).WithName("revoke").WithSummary("Revoke a designation, optionally demanding its awards back").WithTags("Enterprises");
 
         api.Write<ClawbackBody>("/awards/{id:guid}/clawbacks", Admin, async http =>
         {
             var body = http.Body<ClawbackBody>();
             var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = DeterministicGuid.Create("http-clawback:" + Key(http));
-            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Money.Parse(body.Amount, "amount").Yuan, body.Reason, "", default),
+            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Amount(body.Amount, "amount"), body.Reason, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(clawback));
-        }).WithName("clawback").Produces<CreatedAnswer>(201);
+        }).WithName("clawback").WithSummary("Demand money paid on an award back").WithTags("Awards").Produces<CreatedAnswer>(201);
 
         api.Write<RepaymentBody>("/awards/{id:guid}/clawbacks/{clawbackId:guid}/repayments", Clerk, async http =>
         {
             var body = http.Body<RepaymentBody>();
             var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = Guid.Parse(Route(http, "clawbackId"), CultureInfo.InvariantCulture);
-            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Money.Parse(body.Amount, "amount").Yuan, body.ValueDate, body.VoucherNo, "", default),
+            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Amount(body.Amount, "amount"), body.ValueDate, body.VoucherNo, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(clawback));
-        }).WithName("repay");
+        }).WithName("repay").WithSummary("Record a repayment of a clawback").WithTags("Awards");
 
         api.Write<BudgetBody>("/budgets", Admin, async http =>
         {
             var body = http.Body<BudgetBody>();
             var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
-            await app.SendAsync(new AppropriateBudget(line, Money.Parse(body.Amount, "amount").Yuan, "", default), Caller(http), http.RequestAborted);
+            await app.SendAsync(new AppropriateBudget(line, Amount(body.Amount, "amount"), "", default), Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(BudgetLineKey.StreamId(line)));
-        }).WithName("appropriate").Produces<CreatedAnswer>(201);
+        }).WithName("appropriate").WithSummary("Appropriate a budget line (division, year, level)").WithTags("Administration").Produces<CreatedAnswer>(201);
 
         api.Write<AdjustmentBody>("/budgets/adjustments", Admin, async http =>
         {
             var body = http.Body<AdjustmentBody>();
             var line = Line(scope, http.User(), body.DivisionCode, body.Year, body.Level);
-            await app.SendAsync(new AdjustBudget(line, Money.Parse(body.Delta, "delta").Yuan, body.Reason, "", default), Caller(http), http.RequestAborted);
+            await app.SendAsync(new AdjustBudget(line, Amount(body.Delta, "delta"), body.Reason, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(BudgetLineKey.StreamId(line)));
-        }).WithName("adjust");
+        }).WithName("adjust").WithSummary("Adjust a budget line by a delta, with a reason").WithTags("Administration");
 
         api.Write<ExpiryBody>("/expiry", Admin, async http =>
         {
             var body = http.Body<ExpiryBody>();
             var expired = await app.SendAsync(new ExpireDesignations(body.AsOf, "", default), Caller(http), http.RequestAborted);
             return new Answer(200, new CountAnswer(expired));
-        }).WithName("expire");
+        }).WithName("expire").WithSummary("Expire every designation whose validity ended before a date").WithTags("Administration");
 
         api.Write<FigureBody>("/published-figures", Admin, async http =>
         {
@@ -271,14 +269,14 @@ public static class ApiRoutes
                 return new Answer(200, new CountAnswer(1));
             }
             return new Answer(201, new CountAnswer(await app.SendAsync(new RecordPublishedFigures([figure], "", default), Caller(http), http.RequestAborted)));
-        }).WithName("published-figure");
+        }).WithName("published-figure").WithSummary("Record or revise a published figure").WithTags("Administration");
 
         api.Write<UserBody>("/users", Admin, async http =>
         {
             var body = http.Body<UserBody>();
             var (user, token) = await http.RequestServices.GetRequiredService<ApiUsers>().AddAsync(body.Name, body.Role, body.Division, body.Days, http.RequestAborted);
             return new Answer(201, new TokenAnswer(user.Id, user.Name, user.Role, user.DivisionCode, InstantPattern.ExtendedIso.Format(user.ExpiresAt), token));
-        }).WithName("add-user").Produces<TokenAnswer>(201);
+        }).WithName("add-user").WithSummary("Add a user and issue their bearer token (shown once)").WithTags("Administration").Produces<TokenAnswer>(201);
 
         api.Write<NoBody>("/users/{name}/revoke", Admin, async http =>
         {
@@ -286,12 +284,12 @@ public static class ApiRoutes
             return await http.RequestServices.GetRequiredService<ApiUsers>().RevokeAsync(name, http.RequestAborted)
                 ? new Answer(200, new CountAnswer(1))
                 : throw ApiException.NotFound($"user {name} with an active token");
-        }).WithName("revoke-user");
+        }).WithName("revoke-user").WithSummary("Revoke a user's active token").WithTags("Administration");
     }
 
     private static void MapAudit(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
     {
-        api.Read("/events", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit, [FromQuery] Guid? stream, [FromQuery] string[]? type,
+        api.Read("/events", Readers, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit, [FromQuery] Guid? stream, [FromQuery] string[]? type,
             [FromQuery] string? since, [FromQuery] string? until) =>
         {
             var user = http.User();
@@ -311,18 +309,19 @@ public static class ApiRoutes
                 $"from {query.FromPosition}, limit {count}{(stream is { } s ? $", stream {s}" : "")}{(type is { Length: > 0 } ? ", type " + string.Join(',', type) : "")}: {document.Events.Count} event(s)"),
                 http.RequestAborted);
             return document;
-        }).WithName("events").Produces<EventsDocument>();
+        }).WithName("events").WithSummary("A page of the event log in chain order (recorded in the read log)").WithTags("Audit").Produces<EventsDocument>();
 
         api.Read("/verify", Audit, async (HttpContext http) =>
         {
             var result = await app.Store.VerifyAsync(cancellationToken: http.RequestAborted);
             return new VerifyAnswer(result.Ok, result.EventsChecked, result.Head.Position, result.Head.Seq, result.Head.HashHex,
                 result.Head.ChainedAt is { } at ? InstantPattern.ExtendedIso.Format(at) : null, result.BrokenSeq, result.BrokenPosition, result.Reason);
-        }).WithName("verify").Produces<VerifyAnswer>();
+        }).WithName("verify").WithSummary("Verify the hash chain over every event").WithTags("Audit").Produces<VerifyAnswer>();
 
         api.Read("/read-log", Audit, async (HttpContext http, [FromQuery] long? from, [FromQuery] int? limit) =>
-            await ReadLog.ListAsync(app, from ?? 1, Math.Clamp(limit ?? 100, 1, 1000), http.RequestAborted))
-            .WithName("read-log").Produces<IReadOnlyList<ReadLogEntry>>();
+            await ReadLog.ListAsync(app, from is < 1 ? throw ApiException.BadRequest("from", $"{from} is not an entry id (1 or more)") : from ?? 1,
+                limit is < 1 or > 1000 ? throw ApiException.BadRequest("limit", $"{limit} is not between 1 and 1000") : limit ?? 100, http.RequestAborted))
+            .WithName("read-log").WithSummary("Who read which history or event page, and when").WithTags("Audit").Produces<IReadOnlyList<ReadLogEntry>>();
     }
 
     private static async Task<Answer> OnDisbursementAsync(HttpContext http, LedgerApp app, ApiScope scope, Func<Guid, Guid, string, ILedgerCommand> command)
@@ -351,7 +350,20 @@ public static class ApiRoutes
 
     private static Guid RouteId(HttpContext http) => Guid.Parse(Route(http, "id"), CultureInfo.InvariantCulture);
 
-    private static int Year(int year) => year is >= 1990 and <= 2100 ? year : throw ApiException.BadRequest("year", $"{year} is not a year (1990–2100)");
+    /// <summary>
+    /// An amount of a request: at most 2 decimals and at most <see cref="MaxAmount"/> either way, so sums over the
+    /// ledger's lines stay far from decimal's limit (an appropriation near it would make every later total overflow).
+    /// </summary>
+    private static decimal Amount(string text, string field)
+    {
+        var amount = Money.Parse(text, field).Yuan;
+        return Math.Abs(amount) <= MaxAmount ? amount : throw ApiException.BadRequest(field, $"{text} is more than {MaxAmount:N2} 元 either way");
+    }
+
+    /// <summary>Ten trillion 元 less a fen: more than any budget line, award or published figure can be.</summary>
+    private const decimal MaxAmount = 9_999_999_999_999.99m;
+
+    private static int Year(int year, string field = "year") => year is >= 1990 and <= 2100 ? year : throw ApiException.BadRequest(field, $"{year} is not a year (1990–2100)");
 
     private static Instant? AsOf(string? text) => Instant("asOf", text);
 
@@ -368,19 +380,16 @@ public static class ApiRoutes
     private static FundingLevel Level(string text) => Choice("level", text, Levels);
 
     private static BudgetLineKey Line(ApiScope scope, ApiUser user, string division, int year, string level) =>
-        scope.Covers(user, division) ? new BudgetLineKey(division, Year(year), Level(level)) : throw ApiException.NotFound($"division {division}");
+        new(scope.Division(user, "divisionCode", division), Year(year), Level(level));
 
     private static BankAccount? Account(BankAccountBody? body) => body is null ? null : new BankAccount(body.BankName, body.AccountName, body.AccountNumber);
 
     private static FigureInput Figure(ApiScope scope, ApiUser user, FigureBody body, out FigureBody same)
     {
         same = body;
-        if (!scope.Covers(user, body.JurisdictionCode))
-        {
-            throw ApiException.NotFound($"jurisdiction {body.JurisdictionCode}");
-        }
+        scope.Division(user, "jurisdictionCode", body.JurisdictionCode);
         var basis = Choice("basis", body.Basis, FigureBases);
-        var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v
+        var value = decimal.TryParse(body.Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && decimal.Round(v, 2) == v && v <= MaxAmount
             ? v
             : throw ApiException.BadRequest("value", $"'{body.Value}' is not a number with at most 2 decimals");
         var unit = body.Unit ?? (basis == FigureBasis.Stock ? "enterprises" : "yuan");

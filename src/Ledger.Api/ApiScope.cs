@@ -31,6 +31,16 @@ public sealed class ApiScope(LedgerApp app)
         return Covers(user, requested) ? requested : throw ApiException.NotFound($"jurisdiction {requested}");
     }
 
+    /// <summary>A division code a request body names: 400 when the reference data has no such division, 404 outside the user's division.</summary>
+    public string Division(ApiUser user, string field, string code)
+    {
+        if (Reference.FindDivision(code) is null)
+        {
+            throw ApiException.BadRequest(field, $"'{code}' is not a division code of the reference data");
+        }
+        return Covers(user, code) ? code : throw ApiException.NotFound($"division {code}");
+    }
+
     /// <summary>An issuer filter inside the user's division (issuers above it are public: their policies cover the user's counties).</summary>
     public string? Issuer(string? issuer) =>
         issuer is null || Reference.FindDivision(issuer) is not null

@@ -45,17 +45,12 @@ public static class LedgerApi
             json.SerializerOptions.Encoder = ApiJson.Output.Encoder;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "SRDI award ledger API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Bearer tokens from `ledger users add`; every POST needs an Idempotency-Key; amounts are strings with 2 decimals; errors are RFC 9457 problem documents.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi("v1", ApiDocument.Configure);
 
         var web = builder.Build();
         var app = LedgerApp.Of(web);
         web.Use(ApiPipeline.Problems);
+        web.Use(ApiPipeline.RefuseNul);
         web.Use(ApiPipeline.Authenticate);
         web.MapOpenApi("/openapi/{documentName}.json");
         web.MapScalarApiReference("/scalar", o => o.WithTitle("SRDI award ledger API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -63,7 +58,8 @@ public static class LedgerApi
         {
             var health = await HealthAsync(app, database, http.RequestAborted);
             return Results.Json(health, ApiJson.Output, statusCode: health.Status == "ok" ? 200 : 503);
-        }).WithName("health").Produces<HealthAnswer>();
+        }).WithName("health").WithSummary("Whether the ledger can serve (no token needed)").WithTags("Health")
+            .Produces<HealthAnswer>().Produces<HealthAnswer>(503).Produces<Problem>(400, "application/problem+json");
         ApiRoutes.Map(web, app);
         return web;
     }
@@ -75,7 +71,8 @@ public static class LedgerApi
     {
         try
         {
-            await using var command = database.App.CreateCommand("SELECT count(*)::int FROM schema_migrations");
+            // schema_migrations belongs to the owner, who migrates; ledger_app is granted nothing on it.
+            await using var command = database.Owner.CreateCommand("SELECT count(*)::int FROM schema_migrations");
             var applied = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
             var shipped = Migration.Embedded().Count;
             var outbox = await TreasuryOutbox.ReadAsync(database.App, cancellationToken);

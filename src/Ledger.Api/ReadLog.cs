@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
 using Npgsql;
@@ -9,8 +10,11 @@ public static class ReadLog
 {
     public static async Task RecordAsync(LedgerApp app, ApiUser user, string resource, string detail, CancellationToken cancellationToken)
     {
+        // The ledger's clock, as for every other instant it records (not the database's now()).
+        var at = app.Host.Services.GetRequiredService<IClock>().GetCurrentInstant();
         await using var command = app.Store.DataSource.CreateCommand(
-            "INSERT INTO api_read_log (read_at, user_name, role, resource, detail) VALUES (now(), $1, $2, $3, $4)");
+            "INSERT INTO api_read_log (read_at, user_name, role, resource, detail) VALUES ($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeUtc() });
         command.Parameters.Add(new NpgsqlParameter { Value = user.Name });
         command.Parameters.Add(new NpgsqlParameter { Value = user.Role });
         command.Parameters.Add(new NpgsqlParameter { Value = resource });

@@ -2,10 +2,12 @@
 // without the hash chain (marten), and the ledger's append, Marten plus the chain (chain), all in one run
 // on a durable private server, interleaved in rounds. Also Marten's Rich append mode against Quick, and,
 // with --cold-start, the wall time of `ledger up --once`. With --read-side, the read side instead (ReadSideBenchmark):
-// reports and the rebuild over N events loaded through the ledger's own Marten sessions.
+// reports and the rebuild over N events loaded through the ledger's own Marten sessions. With --http, the HTTP API
+// under load (HttpBenchmark): /health, the command mix and the read mix, 16 workers for N seconds each.
 // Usage: dotnet run -c Release --project tests/Ledger.Benchmarks [-- [--rounds N] [--events N] [--quick] [--cold-start] [--no-analyze] [--dir PATH]]
 //        dotnet run -c Release --project tests/Ledger.Benchmarks -- --import N (generate + import of N enterprises)
 //        dotnet run -c Release --project tests/Ledger.Benchmarks -- --read-side [--events N] [--quick] [--explain] [--no-analyze] [--dir PATH]
+//        dotnet run -c Release --project tests/Ledger.Benchmarks -- --http [--seconds N] [--quick] [--dir PATH]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -23,9 +25,12 @@ const int ImportStreams = 200;
 const string Usage =
     "usage: Ledger.Benchmarks [--rounds N (>= 3)] [--events N (>= 10, per round and scenario)] [--quick] [--cold-start] [--no-analyze] [--dir PATH]\n" +
     "       Ledger.Benchmarks --read-side [--events N (loaded, default 1,000,000)] [--quick] [--explain] [--no-analyze] [--dir PATH]\n" +
-    "  --quick       small sizes for a smoke run (3 rounds of 200 events unless given; --read-side: 20,000 events)\n" +
+    "       Ledger.Benchmarks --http [--seconds N (per scenario, default 20)] [--quick] [--dir PATH]\n" +
+    "       Ledger.Benchmarks --import N [--dir PATH]\n" +
+    "  --quick       small sizes for a smoke run (3 rounds of 200 events unless given; --read-side: 20,000 events; --http: 3 s per scenario)\n" +
     "  --import N    generate N enterprises' import files and import them (national: 330000): time, events/s, peak RSS, against a binary COPY of the same events\n" +
     "  --read-side   reports (totals, histories, as-of totals) and the rebuild of the read tables over N events loaded\n" +
+    "  --http        the HTTP API on a loopback port: GET /health, then request/approve/pay, then totals and histories, by 16 workers\n" +
     "  --explain     with --read-side: EXPLAIN ANALYZE of the report queries, custom and generic plans\n" +
     "  --cold-start  also time `ledger up --once` (builds src/Ledger.Cli in Release first)\n" +
     "  --no-analyze  skip the ANALYZE after the warm-up (fresh-database statistics, as right after `ledger up`)\n" +
@@ -38,6 +43,8 @@ var coldStart = false;
 var readSide = false;
 int? importEnterprises = null;
 var explain = false;
+var http = false;
+int? seconds = null;
 var analyze = true;
 string? parent = null;
 for (var i = 0; i < args.Length; i++)
@@ -70,6 +77,13 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--explain":
             explain = true;
+            break;
+        case "--http":
+            http = true;
+            break;
+        case "--seconds" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var t) && t is >= 1 and <= 600:
+            seconds = t;
+            i++;
             break;
         case "--dir" when i + 1 < args.Length && Directory.Exists(args[i + 1]):
             parent = Path.GetFullPath(args[i + 1]);
@@ -129,6 +143,8 @@ try
     {
         exit = importEnterprises is { } importing
             ? await ImportBenchmark.RunAsync(server, importing, root, cancel.Token)
+            : http
+            ? await HttpBenchmark.RunAsync(server, new HttpOptions(seconds ?? (quick ? 3 : 20), quick ? 4 : 25), cancel.Token)
             : readSide
             ? await ReadSideBenchmark.RunAsync(server, new ReadSideOptions(events ?? (quick ? 20_000 : 1_000_000), analyze, explain), cancel.Token)
             : await AppendBenchmarkAsync(server, cancel.Token);
