@@ -198,7 +198,7 @@ public static class ApiRoutes
             var id = await app.SendAsync(new RecognizeDesignation(enterprise.Id, body.Tier, authority, body.DocumentNo, body.RecognizedOn, null, body.ValidTo, null, "", default,
                 new Imports.HistoricalImport($"http-{http.User().Name}-{body.RecognizedOn:uuuu-MM-dd}")), Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(id));
-        }).WithName("recognition").Produces<CreatedAnswer>(201);
+        }).WithName("recognition").WithSummary("Record a recognition made on paper (no declaration or review in the ledger; recorded as skipped rules), which determines its awards").WithTags("Enterprises").Produces<CreatedAnswer>(201);
 
         api.Write<RenewalBody>("/designations/{id:guid}/renewals", Clerk, async http =>
         {
