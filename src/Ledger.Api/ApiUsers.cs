@@ -15,6 +15,14 @@ public sealed record ApiUser(Guid Id, string Name, string Role, string DivisionC
 /// </summary>
 public sealed class ApiUsers(NpgsqlDataSource dataSource, ReferenceData reference, IClock clock)
 {
+    /// <summary>
+    /// How long an authenticated token is taken on trust before the table is asked again: a revocation by this process
+    /// takes effect at once, one by another process (<c>ledger users revoke</c>) within this time.
+    /// </summary>
+    public static readonly TimeSpan TrustFor = TimeSpan.FromSeconds(2);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiUser User, long At)> _trusted = new(StringComparer.Ordinal);
+
     /// <summary>The roles of DESIGN.md §1.</summary>
     public static readonly IReadOnlyList<string> Roles = ["clerk", "approver", "auditor", "bureau-head", "admin"];
 
@@ -70,7 +78,9 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, ReferenceData referenc
             "UPDATE api_users SET revoked_at = $2 WHERE revoked_at IS NULL AND (name = $1 OR user_id::text = $1)");
         command.Parameters.Add(new NpgsqlParameter { Value = nameOrId.Trim() });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetCurrentInstant().ToDateTimeUtc() });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        _trusted.Clear();
+        return revoked;
     }
 
     public async Task<IReadOnlyList<ApiUser>> ListAsync(CancellationToken cancellationToken = default)
@@ -86,11 +96,26 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, ReferenceData referenc
         {
             return null;
         }
+        var hash = Hash(token);
+        var now = clock.GetCurrentInstant();
+        if (_trusted.TryGetValue(hash, out var trusted) && System.Diagnostics.Stopwatch.GetElapsedTime(trusted.At) < TrustFor && trusted.User.ExpiresAt > now)
+        {
+            return trusted.User;
+        }
         await using var command = dataSource.CreateCommand(
             "SELECT user_id, name, role, division_code, expires_at, revoked_at FROM api_users WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = Hash(token) });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetCurrentInstant().ToDateTimeUtc() });
-        return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
+        command.Parameters.Add(new NpgsqlParameter { Value = hash });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToDateTimeUtc() });
+        var user = (await ReadAsync(command, cancellationToken)).SingleOrDefault();
+        if (user is null)
+        {
+            _trusted.TryRemove(hash, out _);
+        }
+        else
+        {
+            _trusted[hash] = (user, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+        return user;
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
