@@ -240,27 +240,48 @@ public sealed class ImportInput
     }
 
     /// <summary>
-    /// The rows cut into groups of at most <paramref name="enterprisesPerGroup"/> enterprises, every row of one enterprise in
+    /// The rows cut into groups of about <paramref name="enterprisesPerGroup"/> enterprises, every row of one enterprise in
     /// one group (a return goes with the payment of its voucher): policies and budgets come with the first group, published
-    /// figures with the last. A large import decides and commits group by group, so memory holds one group at a time.
+    /// figures with the last. Enterprises of one unit (<paramref name="unitOf"/>: their city, so that groups share as few
+    /// budget lines as they can) stay together unless the unit alone is larger than a group. A large import decides and
+    /// commits group by group, so memory holds one group at a time, and groups that share no stream commit side by side.
     /// </summary>
-    public IReadOnlyList<ImportInput> Partition(int enterprisesPerGroup)
+    public IReadOnlyList<ImportInput> Partition(int enterprisesPerGroup, Func<string, string?>? unitOf = null)
     {
-        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        int Group(string uscc)
-        {
-            if (!groupOf.TryGetValue(uscc, out var group))
-            {
-                groupOf[uscc] = group = groupOf.Count / enterprisesPerGroup;
-            }
-            return group;
-        }
+        var ordered = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var uscc in EnterpriseRows.Select(r => r.Uscc).Concat(RecognitionRows.Select(r => r.Uscc)).Concat(PaymentRows.Select(r => r.Award.Uscc))
             .Concat(LoweringRows.Select(r => r.Award.Uscc)).Concat(ClawbackRows.Select(r => r.Award.Uscc)))
         {
-            Group(uscc);
+            if (seen.Add(uscc))
+            {
+                ordered.Add(uscc);
+            }
         }
-        var count = Math.Max(1, (groupOf.Count + enterprisesPerGroup - 1) / enterprisesPerGroup);
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var next = 0;
+        var size = 0;
+        foreach (var unit in ordered.GroupBy(u => unitOf?.Invoke(u) ?? u, StringComparer.Ordinal))
+        {
+            var members = unit.ToList();
+            if (size > 0 && size + members.Count > enterprisesPerGroup)
+            {
+                next++;
+                size = 0;
+            }
+            foreach (var uscc in members)
+            {
+                if (size == enterprisesPerGroup)
+                {
+                    next++;
+                    size = 0;
+                }
+                groupOf[uscc] = next;
+                size++;
+            }
+        }
+        int Group(string uscc) => groupOf[uscc];
+        var count = next + 1;
         var groups = Enumerable.Range(0, count).Select(_ => new ImportInput { Digest = Digest }).ToList();
         groups[0].PolicyRows.AddRange(PolicyRows);
         groups[0].BudgetRows.AddRange(BudgetRows);

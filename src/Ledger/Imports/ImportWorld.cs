@@ -68,6 +68,11 @@ internal sealed class ImportWorld
                 continue;
             }
             slot.Decided.Clear();
+            if (slot.Checkpoint is not null)
+            {
+                slot.State = slot.Checkpoint;
+                continue;
+            }
             slot.State = null;
             slot.Fold = null;
         }
@@ -83,8 +88,17 @@ internal sealed class ImportWorld
     {
         foreach (var slot in _slots.Values.Where(s => s.Decided.Count > 0))
         {
-            slot.Stored = [.. slot.Stored, .. slot.Decided];
             slot.BaseVersion += slot.Decided.Count;
+            if (slot.Fold is not null)
+            {
+                // A folded stream (a budget line every group pays from) keeps its state, not its events.
+                slot.Checkpoint = slot.State;
+                slot.Stored = [];
+            }
+            else
+            {
+                slot.Stored = [.. slot.Stored, .. slot.Decided];
+            }
             slot.Decided.Clear();
         }
         Log.Clear();
@@ -193,5 +207,8 @@ internal sealed class ImportWorld
         public object? State;
         public Func<object?, object, object?>? Fold;
         public bool Missed;
+
+        /// <summary>The state as of the last <see cref="Settle"/>, for a folded stream whose settled events are let go.</summary>
+        public object? Checkpoint;
     }
 }

@@ -110,7 +110,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         var batch = "import-" + input.Digest[..12];
         var importId = DeterministicGuid.Create("import:" + input.Digest);
         var single = input.RowCount <= SingleTransactionRows;
-        var groups = single ? [input] : input.Partition(EnterprisesPerGroup);
+        var groups = single ? [input] : input.Partition(EnterprisesPerGroup, CityOf(input));
         await using var facts = _store.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM award_triggers)");
         var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
         var run = new Run(this, input, groups, importId, caller, at, batch, progress);
@@ -137,6 +137,17 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         return new ImportSummary(batch, importId, input.Files, input.RowCount, decided.Counts, decided.Written, decided.Commits, decided.Resumed, waited, Duration.Zero);
     }
 
+    /// <summary>The city of each enterprise of the files (by its county), so that a group holds whole cities and groups share few budget lines.</summary>
+    private Func<string, string?> CityOf(ImportInput input)
+    {
+        var counties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in input.EnterpriseRows)
+        {
+            counties.TryAdd(row.Uscc, row.CountyCode);
+        }
+        return uscc => counties.TryGetValue(uscc, out var county) ? DivisionAt(county, FundingLevel.City) ?? DivisionAt(county, FundingLevel.Province) : null;
+    }
+
     /// <summary>A batched import decides and commits this many enterprises (with all their rows) at a time.</summary>
     public int EnterprisesPerGroup { get; init; } = 20_000;
 
@@ -160,11 +171,15 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             var errors = new List<InputRowError>(input.Errors);
             var counts = ImportCounts.Zero;
             var newEvents = 0;
-            var written = 0;
-            var commits = 0;
             var checkedRows = 0;
-            var importVersion = (long)imports.Count;
+            _importVersion = imports.Count;
+            _written = 0;
+            _commits = 0;
+            var single = input.RowCount <= importer.SingleTransactionRows;
+            var inFlight = new List<(HashSet<Guid> Streams, Task Commit)>();
             var issued = new List<Guid>();
+            try
+            {
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
@@ -191,58 +206,107 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 counts = Add(counts, run.Counts);
                 newEvents += world.NewEvents;
                 issued.AddRange(world.Log.SelectMany(l => l.Events).OfType<AwardPolicyIssued>().Select(p => p.PolicyId));
-                var last = g == groups.Count - 1;
-                if (writing && errors.Count == 0 && (world.NewEvents > 0 || (last && (resumed || newEvents > 0 || written > 0))))
+                if (writing && errors.Count == 0 && world.NewEvents > 0)
                 {
-                    var batches = input.RowCount <= importer.SingleTransactionRows ? [.. world.Batches(int.MaxValue)] : world.Batches(importer.EventsPerCommit).ToList();
-                    if (batches.Count == 0)
+                    var batches = single ? [.. world.Batches(int.MaxValue)] : world.Batches(importer.EventsPerCommit).ToList();
+                    var streams = batches.SelectMany(b => b.Select(a => a.StreamId)).ToHashSet();
+                    var importEvents = new List<object>();
+                    if (!started)
                     {
-                        batches.Add([]);
+                        importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, _planned is null ? world.NewEvents : _plannedEvents,
+                            single ? 1 : Math.Max(1, (_plannedEvents + importer.EventsPerCommit - 1) / importer.EventsPerCommit), caller.Actor, at));
+                        started = true;
                     }
-                    for (var i = 0; i < batches.Count; i++)
+                    if (single)
                     {
-                        var importEvents = new List<object>();
-                        if (!started)
-                        {
-                            importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, _planned is null ? world.NewEvents : _plannedEvents,
-                                input.RowCount <= importer.SingleTransactionRows ? 1 : Math.Max(1, (_plannedEvents + importer.EventsPerCommit - 1) / importer.EventsPerCommit), caller.Actor, at));
-                            started = true;
-                        }
-                        var final = last && i == batches.Count - 1;
-                        if (final)
-                        {
-                            importEvents.Add(new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at));
-                        }
-                        List<StreamAppend> appends = [.. batches[i]];
-                        if (importEvents.Count > 0)
-                        {
-                            appends.Add(new StreamAppend(importId, StreamType, importVersion == 0 ? ExpectedVersion.NoStream : importVersion, "100000", importEvents));
-                            importVersion += importEvents.Count;
-                        }
-                        var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
-                        await using var session = importer._store.Marten.LightweightSession();
-                        var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, metadata));
-                        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
-                        written += appends.Sum(a => a.Events.Count);
-                        commits++;
-                        progress?.Report(new RebuildProgress("writing events", written, (_planned is null ? world.NewEvents : _plannedEvents) + 2));
-                        if (!final)
-                        {
-                            importer.AfterCommit?.Invoke(commits);
-                        }
+                        importEvents.Add(new ImportFinished(importId, batch, counts, caller.Actor, at));
                     }
+                    if (importEvents.Count > 0)
+                    {
+                        batches[0] = [.. batches[0], ImportAppend(importEvents)];
+                        streams.Add(importId);
+                    }
+                    // A group appends after every earlier group that wrote one of its streams (a shared budget line): those
+                    // commits land first. Groups that share none commit side by side, two at a time.
+                    foreach (var earlier in inFlight.Where(f => f.Streams.Overlaps(streams)).ToList())
+                    {
+                        await earlier.Commit;
+                        inFlight.Remove(earlier);
+                    }
+                    while (inFlight.Count >= 2)
+                    {
+                        var done = await Task.WhenAny(inFlight.Select(f => f.Commit));
+                        await done;
+                        inFlight.RemoveAll(f => f.Commit == done);
+                    }
+                    var total = (_planned is null ? world.NewEvents : _plannedEvents) + 2;
+                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, cancellationToken), cancellationToken)));
                 }
                 world.Settle();
                 var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
                 world.Evict(id => keep.Contains(id) || IsFigure(id));
             }
+            }
+            catch
+            {
+                // Nothing of this run may go on writing once it has failed: let the commits in flight end first.
+                try
+                {
+                    await Task.WhenAll(inFlight.Select(f => f.Commit));
+                }
+                catch (Exception)
+                {
+                    // The first failure is the one to report.
+                }
+                throw;
+            }
+            await Task.WhenAll(inFlight.Select(f => f.Commit));
             if (errors.Count > 0)
             {
                 throw new InputFileException([.. errors.OrderBy(e => ImportInput.FileNames.ToList().IndexOf(e.File)).ThenBy(e => e.Line)]);
             }
+            if (writing && !single && (_written > 0 || resumed))
+            {
+                // The last commit of a batched import, once every group's commits have landed.
+                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, cancellationToken);
+            }
             _planned ??= counts;
             _plannedEvents = newEvents;
-            return new Decided(counts, written > 0, written, commits, resumed, issued);
+            return new Decided(counts, _written > 0, _written, _commits, resumed, issued);
+        }
+
+        private long _importVersion;
+        private int _written;
+        private int _commits;
+        private readonly Lock _progress = new();
+
+        private StreamAppend ImportAppend(List<object> events)
+        {
+            var append = new StreamAppend(importId, StreamType, _importVersion == 0 ? ExpectedVersion.NoStream : _importVersion, "100000", events);
+            _importVersion += events.Count;
+            return append;
+        }
+
+        /// <summary>Commits a group's batches one after another, each one transaction.</summary>
+        private async Task CommitAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> batches, int total, bool finalIsLast, CancellationToken cancellationToken)
+        {
+            var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
+            for (var i = 0; i < batches.Count; i++)
+            {
+                await using var session = importer._store.Marten.LightweightSession();
+                var pending = EventStore.EventStore.Stage(session, new CommandAppend(batches[i], metadata));
+                await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                var written = Interlocked.Add(ref _written, batches[i].Sum(a => a.Events.Count));
+                var commits = Interlocked.Increment(ref _commits);
+                lock (_progress)
+                {
+                    progress?.Report(new RebuildProgress("writing events", written, total));
+                }
+                if (!(finalIsLast && i == batches.Count - 1))
+                {
+                    importer.AfterCommit?.Invoke(commits);
+                }
+            }
         }
 
         private bool IsFigure(Guid id) =>
