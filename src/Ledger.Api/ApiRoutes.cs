@@ -115,13 +115,13 @@ public static class ApiRoutes
         {
             var body = http.Body<RequestBody>();
             var user = http.User();
-            var account = await scope.AwardAsync(user, body.AwardId, http.RequestAborted);
-            await scope.CheckVersionAsync(http.IfMatch(), account.Award.Id, http.RequestAborted);
+            var award = await scope.AwardAsync(user, body.AwardId, http.RequestAborted);
+            await scope.CheckVersionAsync(http.IfMatch(), award, http.RequestAborted);
             var key = Key(http);
-            var id = await app.SendAsync(new RequestDisbursement(account.Award.Id, DeterministicGuid.Create("http-request:" + key),
+            var id = await app.SendAsync(new RequestDisbursement(award, DeterministicGuid.Create("http-request:" + key),
                 Amount(body.Amount, "amount"), Level(body.Level), body.PlannedYear is { } planned ? Year(planned, "plannedYear") : null, user.Name, default),
                 Caller(http), http.RequestAborted);
-            return await DisbursementAnswerAsync(app, account.Award.Id, id, 201, http.RequestAborted);
+            return await DisbursementAnswerAsync(app, award, id, 201, http.RequestAborted);
         }).WithName("request").WithSummary("Request a disbursement of an award's share").WithTags("Disbursements").Produces<DisbursementAnswer>(201);
 
         api.Write<ApproveBody>("/disbursements/{id:guid}/approve", Approver, async http =>
@@ -220,9 +220,9 @@ public static class ApiRoutes
         api.Write<ClawbackBody>("/awards/{id:guid}/clawbacks", Admin, async http =>
         {
             var body = http.Body<ClawbackBody>();
-            var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
+            var award = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = DeterministicGuid.Create("http-clawback:" + Key(http));
-            await app.SendAsync(new DemandClawback(account.Award.Id, clawback, Level(body.Level), Amount(body.Amount, "amount"), body.Reason, "", default),
+            await app.SendAsync(new DemandClawback(award, clawback, Level(body.Level), Amount(body.Amount, "amount"), body.Reason, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(201, new CreatedAnswer(clawback));
         }).WithName("clawback").WithSummary("Demand money paid on an award back").WithTags("Awards").Produces<CreatedAnswer>(201);
@@ -230,9 +230,9 @@ public static class ApiRoutes
         api.Write<RepaymentBody>("/awards/{id:guid}/clawbacks/{clawbackId:guid}/repayments", Clerk, async http =>
         {
             var body = http.Body<RepaymentBody>();
-            var account = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
+            var award = await scope.AwardAsync(http.User(), RouteId(http), http.RequestAborted);
             var clawback = Guid.Parse(Route(http, "clawbackId"), CultureInfo.InvariantCulture);
-            await app.SendAsync(new RecordClawbackRepayment(account.Award.Id, clawback, Amount(body.Amount, "amount"), body.ValueDate, body.VoucherNo, "", default),
+            await app.SendAsync(new RecordClawbackRepayment(award, clawback, Amount(body.Amount, "amount"), body.ValueDate, body.VoucherNo, "", default),
                 Caller(http), http.RequestAborted);
             return new Answer(200, new CreatedAnswer(clawback));
         }).WithName("repay").WithSummary("Record a repayment of a clawback").WithTags("Awards");
@@ -336,9 +336,14 @@ public static class ApiRoutes
 
     private static async Task<Answer> DisbursementAnswerAsync(LedgerApp app, Guid award, Guid id, int status, CancellationToken cancellationToken)
     {
-        var account = await app.Awards.LoadAsync(award, null, cancellationToken);
-        var disbursement = account.State.Find(id)!;
-        return new Answer(status, new DisbursementAnswer(id, award, disbursement.Status.ToString().ToLowerInvariant(), account.Version), account.Version);
+        // The read row and the stream's version, in one query: both were written in the command's transaction.
+        await using var command = app.Store.DataSource.CreateCommand(
+            "SELECT d.status, s.version FROM disbursements d JOIN mt_streams s ON s.id = d.award_id WHERE d.disbursement_id = $1");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var version = reader.GetInt64(1);
+        return new Answer(status, new DisbursementAnswer(id, award, reader.GetString(0), version), version);
     }
 
     /// <summary>The caller of a command: the token's user and role, the request's idempotency key; the time is the server's.</summary>

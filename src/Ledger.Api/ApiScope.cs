@@ -6,6 +6,9 @@ using Npgsql;
 
 namespace Ledger.Api;
 
+/// <summary>An enterprise found inside the caller's division: its id, USCC and county now.</summary>
+public sealed record ScopedEnterprise(Guid Id, string Uscc, string CountyCode);
+
 /// <summary>
 /// Division scope: a user acts on and reads only enterprises, awards and jurisdictions inside their division's subtree
 /// (a county user: that county; a city user: its counties). Outside it the answer is 404, as for what does not exist,
@@ -47,10 +50,12 @@ public sealed class ApiScope(LedgerApp app)
             ? issuer
             : throw ApiException.BadRequest("issuer", $"'{issuer}' is not a division code of the reference data");
 
-    public async Task<AwardAccount> AwardAsync(ApiUser user, Guid awardId, CancellationToken cancellationToken)
+    /// <summary>The award, if it is determined for an enterprise inside the user's division (one lookup in the <c>awards</c> table).</summary>
+    public async Task<Guid> AwardAsync(ApiUser user, Guid awardId, CancellationToken cancellationToken)
     {
-        var account = (await app.Awards.LoadAsync(awardId, null, cancellationToken)).State;
-        return account.Award.Status != AwardStatus.None && Covers(user, account.Award.CountyCode) ? account : throw ApiException.NotFound($"award {awardId}");
+        await using var command = app.Store.DataSource.CreateCommand("SELECT county_code FROM awards WHERE award_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = awardId });
+        return await command.ExecuteScalarAsync(cancellationToken) is string county && Covers(user, county) ? awardId : throw ApiException.NotFound($"award {awardId}");
     }
 
     /// <summary>The award a disbursement belongs to, if the disbursement exists inside the user's division.</summary>
@@ -64,14 +69,19 @@ public sealed class ApiScope(LedgerApp app)
             : throw ApiException.NotFound($"disbursement {disbursementId}");
     }
 
-    public async Task<Enterprise> EnterpriseAsync(ApiUser user, string uscc, CancellationToken cancellationToken)
+    /// <summary>The enterprise of a USCC, if it is registered inside the user's division (one lookup in the <c>enterprises</c> table).</summary>
+    public async Task<ScopedEnterprise> EnterpriseAsync(ApiUser user, string uscc, CancellationToken cancellationToken)
     {
         if (!Uscc.TryParse(uscc, out var code, out var error))
         {
             throw new ApiException(ApiProblems.Of(400, "uscc.invalid", $"uscc: {error}", "uscc"));
         }
-        var enterprise = (await app.Enterprises.LoadAsync(Enterprise.StreamIdFor(code), null, cancellationToken)).State;
-        return enterprise is not null && Covers(user, enterprise.CountyCode) ? enterprise : throw ApiException.NotFound($"enterprise {code.Value}");
+        await using var command = app.Store.DataSource.CreateCommand("SELECT enterprise_id, county_code FROM enterprises WHERE uscc = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = code.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && Covers(user, reader.GetString(1))
+            ? new ScopedEnterprise(reader.GetGuid(0), code.Value, reader.GetString(1))
+            : throw ApiException.NotFound($"enterprise {code.Value}");
     }
 
     public async Task<Designations.DesignationState> DesignationAsync(ApiUser user, Guid designationId, CancellationToken cancellationToken)
