@@ -6,15 +6,16 @@ namespace Ledger.Imports.Generation;
 /// </summary>
 public static class ImportFileFormat
 {
-    public const string Policies = "policies.csv";
-    public const string Enterprises = "enterprises.csv";
-    public const string Budgets = "budgets.csv";
-    public const string Recognitions = "recognitions.csv";
-    public const string Awards = "awards.csv";
-    public const string Payments = "payments.csv";
-    public const string Returns = "returns.csv";
-    public const string Clawbacks = "clawbacks.csv";
-    public const string PublishedFigures = "published-figures.csv";
+    // The names are the importer's (ImportInput): one list of what the format's files are called.
+    public const string Policies = ImportInput.Policies;
+    public const string Enterprises = ImportInput.Enterprises;
+    public const string Budgets = ImportInput.Budgets;
+    public const string Recognitions = ImportInput.Recognitions;
+    public const string Awards = ImportInput.Awards;
+    public const string Payments = ImportInput.Payments;
+    public const string Returns = ImportInput.Returns;
+    public const string Clawbacks = ImportInput.Clawbacks;
+    public const string PublishedFigures = Ledger.PublishedFigures.PublishedFigureFile.Name;
 
     /// <summary>Every file the format knows, in the order the import applies them.</summary>
     public static IReadOnlyList<string> AllFiles { get; } =
