@@ -34,7 +34,7 @@ public static class ApiJson
     }
 }
 
-/// <summary>Which roles may call an endpoint (DESIGN.md §8); an endpoint without it needs no token.</summary>
+/// <summary>Which roles may call an endpoint (docs/decisions.md, HTTP); an endpoint without it needs no token.</summary>
 public sealed record AllowedRoles(IReadOnlyList<string> Roles);
 
 /// <summary>What a command endpoint answers: its status, its body and, where the client may send If-Match next, the version.</summary>

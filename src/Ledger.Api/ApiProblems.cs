@@ -12,7 +12,7 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
 public sealed record ProblemError(string? Field, string Reason);
 
 /// <summary>
-/// How failures answer over HTTP (DESIGN.md §8): 400 malformed or invalid input, 404 not found (or outside the caller's
+/// How failures answer over HTTP (docs/decisions.md, HTTP): 400 malformed or invalid input, 404 not found (or outside the caller's
 /// division), 409 a version conflict or an idempotency key still in flight, 412 an If-Match that does not match, 422 a
 /// rule the domain refuses or a key reused with another body. Never a 500 for bad input.
 /// </summary>

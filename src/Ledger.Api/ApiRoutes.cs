@@ -50,7 +50,7 @@ public sealed record ReadLogEntry(long Id, string ReadAt, string User, string Ro
 
 /// <summary>
 /// The routes: thin, each the command or report the command line has, over the same handlers and read models. Roles
-/// per DESIGN.md §8: clerk — enterprises, renewals, requests, payments, returns, repayments; approver — approve and
+/// per docs/decisions.md (HTTP): clerk — enterprises, renewals, requests, payments, returns, repayments; approver — approve and
 /// reject; admin — policies' budgets, published figures, expiry runs, revocations and clawbacks, users; auditor and
 /// bureau-head — reads, the event log among them (auditors also verify and the read log).
 /// </summary>

@@ -23,7 +23,7 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, ReferenceData referenc
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiUser User, long At)> _trusted = new(StringComparer.Ordinal);
 
-    /// <summary>The roles of DESIGN.md §1.</summary>
+    /// <summary>The roles a user acts in (docs/decisions.md, HTTP).</summary>
     public static readonly IReadOnlyList<string> Roles = ["clerk", "approver", "auditor", "bureau-head", "admin"];
 
     private const string Prefix = "ldg_";

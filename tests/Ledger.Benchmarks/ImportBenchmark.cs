@@ -22,10 +22,9 @@ public static class ImportBenchmark
         var reference = ReferenceDataLoader.LoadDefault();
         var files = Path.Combine(root, "import-files");
         var generate = Stopwatch.StartNew();
-        var generated = new ImportGenerator(reference, 1).Write(files, enterprises, null);
+        new ImportGenerator(reference, 1).Write(files, enterprises, null);
         Console.WriteLine($"generate --enterprises {enterprises:N0}: {generate.Elapsed.TotalSeconds:F1} s, " +
             string.Join(", ", Directory.GetFiles(files, "*.csv").Order().Select(f => $"{Path.GetFileName(f)} {File.ReadLines(f).Count() - 1:N0}")));
-        _ = generated;
 
         await LedgerDatabase.CreateDatabaseIfMissingAsync(server.ConnectionString, Database, cancellationToken);
         await using var database = await LedgerDatabase.OpenAsync(

@@ -144,10 +144,7 @@ public sealed class ImportInput
         switch (Path.GetFileName(path))
         {
             case PublishedFigureFile.Name:
-                var file = InputFile.Read(path, ["jurisdiction_code", "jurisdiction_name", "year", "measure", "value", "unit", "basis", "source", "quote"], ["bound"]);
-                var lines = file.Rows.Select(r => r.Line).ToList();
-                var figures = PublishedFigureFile.Read(path, reference, measures);
-                FigureRows.AddRange(figures.Select((f, i) => new FigureRow(new RowSource(file.Name, lines[i]), f)));
+                FigureRows.AddRange(PublishedFigureFile.ReadRows(path, reference, measures).Select(r => new FigureRow(new RowSource(PublishedFigureFile.Name, r.Line), r.Figure)));
                 return;
             case Policies:
                 Rows(path, ["policy_key", "issuer_code", "title", "document_no", "effective_from", "applies_from", "applies_to", "stacking", "tier", "trigger",

@@ -244,7 +244,8 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 }
                 world.Settle();
                 var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
-                world.Evict(id => keep.Contains(id) || IsFigure(id));
+                keep.UnionWith(_figures);
+                world.Evict(keep.Contains);
             }
             }
             catch
@@ -309,8 +310,9 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             }
         }
 
-        private bool IsFigure(Guid id) =>
-            input.FigureRows.Any(r => PublishedFigure.StreamIdFor(r.Figure.JurisdictionCode, r.Figure.Year, r.Figure.Measure, r.Figure.Basis) == id);
+        // The published figures' streams, shared with the last group (figures come last): kept when groups are let go.
+        private readonly HashSet<Guid> _figures =
+            [.. input.FigureRows.Select(r => PublishedFigure.StreamIdFor(r.Figure.JurisdictionCode, r.Figure.Year, r.Figure.Measure, r.Figure.Basis))];
 
         private static ImportCounts Add(ImportCounts a, ImportCounts b) => new(
             a.Policies + b.Policies, a.Enterprises + b.Enterprises, a.BudgetLines + b.BudgetLines, a.Recognitions + b.Recognitions, a.Renewals + b.Renewals,

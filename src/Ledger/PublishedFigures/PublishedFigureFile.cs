@@ -16,10 +16,14 @@ public static class PublishedFigureFile
     private static readonly string[] FloorWords = ["余", "超", "逾", "以上", "多家"];
 
     /// <summary>Every row parsed and checked (<see cref="PublishedFigureDecider.Validate"/>); any bad row: all of them listed, none returned.</summary>
-    public static IReadOnlyList<FigureInput> Read(string path, Reference.ReferenceData reference, PublishedMeasures measures)
+    public static IReadOnlyList<FigureInput> Read(string path, Reference.ReferenceData reference, PublishedMeasures measures) =>
+        [.. ReadRows(path, reference, measures).Select(r => r.Figure)];
+
+    /// <summary>As <see cref="Read"/>, each figure with the line it came from (an import names rows by line).</summary>
+    public static IReadOnlyList<(int Line, FigureInput Figure)> ReadRows(string path, Reference.ReferenceData reference, PublishedMeasures measures)
     {
         var file = InputFile.Read(path, Columns, ["bound"]);
-        var figures = new List<FigureInput>();
+        var figures = new List<(int, FigureInput)>();
         var errors = new List<InputRowError>();
         foreach (var (line, fields) in file.Rows)
         {
@@ -63,7 +67,7 @@ public static class PublishedFigureFile
                 try
                 {
                     PublishedFigureDecider.Validate(figure, reference, measures);
-                    figures.Add(figure);
+                    figures.Add((line, figure));
                 }
                 catch (DomainException e)
                 {
