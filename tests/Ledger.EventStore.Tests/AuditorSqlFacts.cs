@@ -118,6 +118,29 @@ public sealed class AuditorSqlFacts : TestLedger
         next.PrevHashMatches.ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Every_link_of_a_commit_over_many_streams_is_the_hash_event_canonical_gives()
+    {
+        // The linking statement renders canonical form 1 itself (migrations/0009_chain_linking.sql); this pins it
+        // to event_canonical for a commit of many events over many streams, in seq_id order from the head.
+        var appends = Enumerable.Range(0, 20)
+            .Select(i => Samples.Append(Guid.NewGuid(), 0, Samples.Recorded(Guid.NewGuid(), 100.05m + i, $"第{i}笔 \"x\""), new SampleNoted(Guid.NewGuid(), new string('注', i))))
+            .ToList();
+        await Store.AppendAsync(appends, Samples.Metadata());
+
+        var mismatched = await OwnerScalarAsync<long>("""
+            SELECT count(*) FROM (
+                SELECT c.position, c.hash, c.prev_hash, e.seq_id, public.event_leaf(e) AS leaf,
+                       lag(c.hash) OVER (ORDER BY c.position) AS previous
+                FROM event_chain c JOIN mt_events e USING (seq_id)) l
+            WHERE l.hash <> sha256(l.prev_hash || l.leaf) OR l.prev_hash <> coalesce(l.previous, decode(repeat('00', 32), 'hex'))
+            """);
+        var links = await OwnerScalarAsync<long>("SELECT count(*) FROM event_chain");
+
+        links.ShouldBe(43L);
+        mismatched.ShouldBe(0L);
+    }
+
     private static async Task<(long Position, string Form1, string Recomputed, string Stored, bool PrevHashMatches)> RecomputeAsync(NpgsqlDataSource dataSource, long seq)
     {
         await using var command = dataSource.CreateCommand(RecomputeOneLink);
