@@ -5,8 +5,20 @@
 -- from the rendered texts with the same chain_field. The column list and its order are canonical form 1 as
 -- public.event_canonical defines it; the chain tests recompute every link with event_canonical, with the
 -- auditor's SQL and with the C# verifier, so the two cannot drift apart unnoticed.
+-- The fold keeps (prev_hash, hash) in one 64-byte state, so prev_hash needs no second window and sort, and its
+-- step is PL/pgSQL: an SQL transition function is parsed again on every execution of the statement, which was a
+-- tenth of a single event's linking. public.chain_fold, the documented aggregate, is unchanged.
 -- Measured on 1,000-event commits over 200 streams (pgbench-style, backend CPU): linking cost fell from about
 -- 30 to about 15 ms per commit (about half); README "Benchmark" has the end-to-end figures.
+
+-- state = prev_hash || hash of the last folded event (NULL before the first); the next link's prev_hash is that hash.
+CREATE FUNCTION public.chain_link_step(state bytea, leaf bytea, head bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $f$
+DECLARE prev bytea := CASE WHEN state IS NULL THEN head ELSE substring(state FROM 33) END;
+BEGIN
+    RETURN prev || sha256(prev || leaf);
+END
+$f$;
+CREATE AGGREGATE public.chain_link_fold(bytea, bytea) (SFUNC = public.chain_link_step, STYPE = bytea);
 
 CREATE OR REPLACE FUNCTION public.link_events(first_seq_id bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
     SET plan_cache_mode = force_generic_plan AS $$
@@ -46,17 +58,17 @@ BEGIN
     ), linked AS (
         SELECT r.seq_id,
                row_number() OVER w AS n,
-               public.chain_fold(sha256(convert_to(
+               public.chain_link_fold(sha256(convert_to(
                       public.chain_field(r.c1) || public.chain_field(r.c2) || public.chain_field(r.c3)
                    || public.chain_field(r.c4) || public.chain_field(r.c5) || public.chain_field(r.c6)
                    || public.chain_field(r.c7) || public.chain_field(r.c8) || public.chain_field(r.c9)
                    || public.chain_field(r.c10) || public.chain_field(r.c11) || public.chain_field(r.c12)
-                   || public.chain_field(r.c13) || public.chain_field(r.c14), 'UTF8')), head_hash) OVER w AS hash
+                   || public.chain_field(r.c13) || public.chain_field(r.c14), 'UTF8')), head_hash) OVER w AS link
         FROM rendered r
         WINDOW w AS (ORDER BY r.seq_id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     )
     INSERT INTO public.event_chain (position, seq_id, form, prev_hash, hash, chained_at)
-    SELECT head_position + l.n, l.seq_id, 1, coalesce(lag(l.hash) OVER (ORDER BY l.n), head_hash), l.hash, head_at
+    SELECT head_position + l.n, l.seq_id, 1, substring(l.link FROM 1 FOR 32), substring(l.link FROM 33), head_at
     FROM linked l;
 END
 $$;
