@@ -8,6 +8,8 @@ using Ledger.Policies;
 using Ledger.PublishedFigures;
 using Ledger.ReadModels;
 using Ledger.Reference;
+using Marten;
+using Marten.Services;
 using NodaTime;
 using Npgsql;
 using Wolverine;
@@ -55,6 +57,12 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
 
     /// <summary>A larger import commits about this many events at a time.</summary>
     public int EventsPerCommit { get; init; } = 10_000;
+
+    /// <summary>
+    /// A batched import writes each commit's read rows set-based in the commit (<see cref="BulkReadModel"/>); false: statement
+    /// by statement through the inline projection, as every other append (the test that compares the two).
+    /// </summary>
+    public bool BulkReadRows { get; init; } = true;
 
     /// <summary>Called after each commit of a batched import (the number of commits so far): lets a test stop an import midway.</summary>
     public Action<int>? AfterCommit { get; init; }
@@ -240,7 +248,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                         inFlight.RemoveAll(f => f.Commit == done);
                     }
                     var total = (_planned is null ? world.NewEvents : _plannedEvents) + 2;
-                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, cancellationToken), cancellationToken)));
+                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, bulk: !single, cancellationToken), cancellationToken)));
                 }
                 world.Settle();
                 var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
@@ -269,7 +277,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             if (writing && !single && (_written > 0 || resumed))
             {
                 // The last commit of a batched import, once every group's commits have landed.
-                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, cancellationToken);
+                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, bulk: true, cancellationToken);
             }
             _planned ??= counts;
             _plannedEvents = newEvents;
@@ -288,15 +296,22 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             return append;
         }
 
-        /// <summary>Commits a group's batches one after another, each one transaction.</summary>
-        private async Task CommitAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> batches, int total, bool finalIsLast, CancellationToken cancellationToken)
+        /// <summary>Commits a group's batches one after another, each one transaction; <paramref name="bulk"/>: a batched import's, read rows set-based.</summary>
+        private async Task CommitAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> batches, int total, bool finalIsLast, bool bulk, CancellationToken cancellationToken)
         {
             var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
             for (var i = 0; i < batches.Count; i++)
             {
-                await using var session = importer._store.Marten.LightweightSession();
-                var pending = EventStore.EventStore.Stage(session, new CommandAppend(batches[i], metadata));
-                await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                if (bulk && importer.BulkReadRows)
+                {
+                    await importer.CommitInBulkAsync(new CommandAppend(batches[i], metadata), cancellationToken);
+                }
+                else
+                {
+                    await using var session = importer._store.Marten.LightweightSession();
+                    var pending = EventStore.EventStore.Stage(session, new CommandAppend(batches[i], metadata));
+                    await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                }
                 var written = Interlocked.Add(ref _written, batches[i].Sum(a => a.Events.Count));
                 var commits = Interlocked.Increment(ref _commits);
                 lock (_progress)
@@ -319,6 +334,28 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             a.Awards + b.Awards, a.Lowerings + b.Lowerings, a.Payments + b.Payments, a.Returns + b.Returns, a.Clawbacks + b.Clawbacks,
             a.Repayments + b.Repayments, a.Figures + b.Figures, a.PrerequisiteOverrides + b.PrerequisiteOverrides, a.RenewalsWithoutBase + b.RenewalsWithoutBase,
             a.Held + b.Held);
+    }
+
+    /// <summary>
+    /// One commit of a batched import in one transaction: its events through Marten as any append, the inline projection
+    /// collecting them instead of queueing statements, then their read rows written set-based (<see cref="BulkReadModel"/>).
+    /// </summary>
+    private async Task CommitInBulkAsync(CommandAppend command, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var session = _store.Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
+        var rows = new BulkReadModel(ReadProjections.All);
+        InlineReadModels.DeferTo(session, rows);
+        var pending = EventStore.EventStore.Stage(session, command);
+        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+        var events = command.Streams.Sum(s => s.Events.Count);
+        if (rows.EventCount != events)
+        {
+            throw new InvalidOperationException($"The inline projection saw {rows.EventCount} of the commit's {events} events: their read rows would be missing.");
+        }
+        await rows.WriteAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>What every group shares: the policies, the budget lines of budgets.csv, the published figures, the import's own stream.</summary>
