@@ -118,7 +118,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         var batch = "import-" + input.Digest[..12];
         var importId = DeterministicGuid.Create("import:" + input.Digest);
         var single = input.RowCount <= SingleTransactionRows;
-        var groups = single ? [input] : input.Partition(EnterprisesPerGroup, CityOf(input));
+        var groups = single ? [input] : Interleaved(input.Partition(EnterprisesPerGroup, CityOf(input)));
         await using var facts = _store.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM award_triggers)");
         var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
         var run = new Run(this, input, groups, importId, caller, at, batch, progress);
@@ -154,6 +154,34 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             counties.TryAdd(row.Uscc, row.CountyCode);
         }
         return uscc => counties.TryGetValue(uscc, out var county) ? DivisionAt(county, FundingLevel.City) ?? DivisionAt(county, FundingLevel.Province) : null;
+    }
+
+    /// <summary>
+    /// The groups in an order where neighbours lie in different provinces where it can be: the groups of one province share
+    /// its budget lines and commit one after another, two of different provinces commit side by side. The first group
+    /// (the policies and budgets) stays first and the last (the published figures, returns of no payment in the files)
+    /// last; within a province the groups keep their order, so each budget line sees them as it would have.
+    /// </summary>
+    private static List<ImportInput> Interleaved(IReadOnlyList<ImportInput> groups)
+    {
+        if (groups.Count <= 3)
+        {
+            return [.. groups];
+        }
+        var provinces = groups.Skip(1).Take(groups.Count - 2)
+            .GroupBy(g => g.EnterpriseRows.Count > 0 ? g.EnterpriseRows[0].CountyCode[..2] : "", StringComparer.Ordinal)
+            .Select(p => new Queue<ImportInput>(p)).ToList();
+        var ordered = new List<ImportInput>(groups.Count) { groups[0] };
+        Queue<ImportInput>? last = null;
+        while (ordered.Count < groups.Count - 1)
+        {
+            // The province with the most groups left, other than the last one's: the longest run of one province is split most.
+            var next = provinces.Where(p => p.Count > 0 && p != last).MaxBy(p => p.Count) ?? last!;
+            ordered.Add(next.Dequeue());
+            last = next;
+        }
+        ordered.Add(groups[^1]);
+        return ordered;
     }
 
     /// <summary>A batched import decides and commits this many enterprises (with all their rows) at a time.</summary>
@@ -254,6 +282,8 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
                 keep.UnionWith(_figures);
                 world.Evict(keep.Contains);
+                // Every row of an enterprise is in its one group: later groups need none of its entries, and each pass copies the index.
+                index.Forget(EnterprisesOf(group), group.PaymentRows.Select(r => r.VoucherNumber.Trim()));
             }
             }
             catch
@@ -382,14 +412,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
     /// <summary>The streams one group of enterprises may decide on, and the read tables' lookups over them, in a few queries.</summary>
     private async Task LoadGroupAsync(ImportWorld world, ImportIndex index, ImportInput input, CancellationToken cancellationToken)
     {
-        var usccs = input.EnterpriseRows.Select(r => r.Uscc)
-            .Concat(input.RecognitionRows.Select(r => r.Uscc))
-            .Concat(input.LoweringRows.Select(r => r.Award.Uscc))
-            .Concat(input.PaymentRows.Select(r => r.Award.Uscc))
-            .Concat(input.ClawbackRows.Select(r => r.Award.Uscc))
-            .Distinct(StringComparer.Ordinal)
-            .Select(u => Uscc.TryParse(u, out var uscc, out _) ? Enterprise.StreamIdFor(uscc) : Guid.Empty)
-            .Where(id => id != Guid.Empty).ToArray();
+        var usccs = EnterprisesOf(input);
         var ids = new HashSet<Guid>(usccs);
 
         foreach (var (designation, enterprise) in await PairsAsync("SELECT designation_id, enterprise_id FROM designations WHERE enterprise_id = ANY($1)", usccs, cancellationToken))
@@ -439,6 +462,16 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         }
         await LoadStreamsAsync(world, [.. ids.Where(id => !world.IsLoaded(id))], cancellationToken);
     }
+
+    /// <summary>The streams of the enterprises the rows name.</summary>
+    private static Guid[] EnterprisesOf(ImportInput input) => [.. input.EnterpriseRows.Select(r => r.Uscc)
+        .Concat(input.RecognitionRows.Select(r => r.Uscc))
+        .Concat(input.LoweringRows.Select(r => r.Award.Uscc))
+        .Concat(input.PaymentRows.Select(r => r.Award.Uscc))
+        .Concat(input.ClawbackRows.Select(r => r.Award.Uscc))
+        .Distinct(StringComparer.Ordinal)
+        .Select(u => Uscc.TryParse(u, out var uscc, out _) ? Enterprise.StreamIdFor(uscc) : Guid.Empty)
+        .Where(id => id != Guid.Empty)];
 
     private async Task LoadStreamsAsync(ImportWorld world, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
