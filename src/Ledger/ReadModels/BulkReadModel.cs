@@ -269,7 +269,7 @@ public sealed class BulkReadModel(IReadOnlyList<IReadProjection> projections)
                 var changed = rows.Values.Where(r => r.Stored is { } stored && !r.Values.SequenceEqual(stored)).Select(r => r.Values).ToList();
                 if (changed.Count > 0)
                 {
-                    var staged = await StageAsync(connection, transaction, table, changed, cancellationToken);
+                    var staged = await StageAsync(connection, transaction, table, "changed", changed, cancellationToken);
                     var set = table.Columns.Skip(table.KeyCount).Select(c => $"{c.Name} = s.{c.Name}");
                     var match = table.Key.Select(c => $"t.{c.Name} = s.{c.Name}");
                     await ExecuteAsync(connection, transaction,
@@ -278,7 +278,7 @@ public sealed class BulkReadModel(IReadOnlyList<IReadProjection> projections)
             }
             foreach (var (table, sums) in _sums.Where(s => s.Value.Count > 0))
             {
-                var staged = await StageAsync(connection, transaction, table, sums.Values, cancellationToken);
+                var staged = await StageAsync(connection, transaction, table, "sums", sums.Values, cancellationToken);
                 var columns = string.Join(", ", table.Columns.Select(c => c.Name));
                 var key = string.Join(", ", table.Key.Select(c => c.Name));
                 var add = table.Columns.Skip(table.KeyCount).Select(c => $"{c.Name} = t.{c.Name} + excluded.{c.Name}");
@@ -291,9 +291,10 @@ public sealed class BulkReadModel(IReadOnlyList<IReadProjection> projections)
 
         /// <summary>Rows into a temporary table shaped like <paramref name="table"/>, dropped at commit; returns its name.</summary>
         private static async Task<string> StageAsync(
-            NpgsqlConnection connection, NpgsqlTransaction transaction, ReadTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+            NpgsqlConnection connection, NpgsqlTransaction transaction, ReadTable table, string what, IEnumerable<object?[]> rows,
+            CancellationToken cancellationToken)
         {
-            var staged = $"bulk_{table.Name}";
+            var staged = $"bulk_{table.Name}_{what}";
             await ExecuteAsync(connection, transaction, $"CREATE TEMPORARY TABLE {staged} (LIKE {table.Name}) ON COMMIT DROP", cancellationToken);
             await MemoryReadModel.CopyRowsAsync(connection, staged, table.Columns, rows, null, cancellationToken);
             return staged;
