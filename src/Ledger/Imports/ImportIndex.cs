@@ -68,6 +68,21 @@ internal sealed class ImportIndex
         return covering;
     }
 
+    /// <summary>Drops the designations, awards and enterprise rows of <paramref name="enterprises"/> and what <paramref name="vouchers"/> paid.</summary>
+    public void Forget(IEnumerable<Guid> enterprises, IEnumerable<string> vouchers)
+    {
+        foreach (var enterprise in enterprises)
+        {
+            _designations.Remove(enterprise);
+            _awards.Remove(enterprise);
+            EnterpriseRows.Remove(enterprise);
+        }
+        foreach (var voucher in vouchers)
+        {
+            Vouchers.Remove(voucher);
+        }
+    }
+
     public ImportIndex Copy()
     {
         var copy = new ImportIndex

@@ -8,6 +8,8 @@ using Ledger.Policies;
 using Ledger.PublishedFigures;
 using Ledger.ReadModels;
 using Ledger.Reference;
+using Marten;
+using Marten.Services;
 using NodaTime;
 using Npgsql;
 using Wolverine;
@@ -55,6 +57,12 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
 
     /// <summary>A larger import commits about this many events at a time.</summary>
     public int EventsPerCommit { get; init; } = 10_000;
+
+    /// <summary>
+    /// A batched import writes each commit's read rows set-based in the commit (<see cref="BulkReadModel"/>); false: statement
+    /// by statement through the inline projection, as every other append (the test that compares the two).
+    /// </summary>
+    public bool BulkReadRows { get; init; } = true;
 
     /// <summary>Called after each commit of a batched import (the number of commits so far): lets a test stop an import midway.</summary>
     public Action<int>? AfterCommit { get; init; }
@@ -110,7 +118,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         var batch = "import-" + input.Digest[..12];
         var importId = DeterministicGuid.Create("import:" + input.Digest);
         var single = input.RowCount <= SingleTransactionRows;
-        var groups = single ? [input] : input.Partition(EnterprisesPerGroup, CityOf(input));
+        var groups = single ? [input] : Interleaved(input.Partition(EnterprisesPerGroup, CityOf(input)));
         await using var facts = _store.DataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM award_triggers)");
         var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
         var run = new Run(this, input, groups, importId, caller, at, batch, progress);
@@ -146,6 +154,34 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             counties.TryAdd(row.Uscc, row.CountyCode);
         }
         return uscc => counties.TryGetValue(uscc, out var county) ? DivisionAt(county, FundingLevel.City) ?? DivisionAt(county, FundingLevel.Province) : null;
+    }
+
+    /// <summary>
+    /// The groups in an order where neighbours lie in different provinces where it can be: the groups of one province share
+    /// its budget lines and commit one after another, two of different provinces commit side by side. The first group
+    /// (the policies and budgets) stays first and the last (the published figures, returns of no payment in the files)
+    /// last; within a province the groups keep their order, so each budget line sees them as it would have.
+    /// </summary>
+    private static List<ImportInput> Interleaved(IReadOnlyList<ImportInput> groups)
+    {
+        if (groups.Count <= 3)
+        {
+            return [.. groups];
+        }
+        var provinces = groups.Skip(1).Take(groups.Count - 2)
+            .GroupBy(g => g.EnterpriseRows.Count > 0 ? g.EnterpriseRows[0].CountyCode[..2] : "", StringComparer.Ordinal)
+            .Select(p => new Queue<ImportInput>(p)).ToList();
+        var ordered = new List<ImportInput>(groups.Count) { groups[0] };
+        Queue<ImportInput>? last = null;
+        while (ordered.Count < groups.Count - 1)
+        {
+            // The province with the most groups left, other than the last one's: the longest run of one province is split most.
+            var next = provinces.Where(p => p.Count > 0 && p != last).MaxBy(p => p.Count) ?? last!;
+            ordered.Add(next.Dequeue());
+            last = next;
+        }
+        ordered.Add(groups[^1]);
+        return ordered;
     }
 
     /// <summary>A batched import decides and commits this many enterprises (with all their rows) at a time.</summary>
@@ -240,12 +276,14 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                         inFlight.RemoveAll(f => f.Commit == done);
                     }
                     var total = (_planned is null ? world.NewEvents : _plannedEvents) + 2;
-                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, cancellationToken), cancellationToken)));
+                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, bulk: !single, cancellationToken), cancellationToken)));
                 }
                 world.Settle();
                 var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
                 keep.UnionWith(_figures);
                 world.Evict(keep.Contains);
+                // Every row of an enterprise is in its one group: later groups need none of its entries, and each pass copies the index.
+                index.Forget(EnterprisesOf(group), group.PaymentRows.Select(r => r.VoucherNumber.Trim()));
             }
             }
             catch
@@ -269,7 +307,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             if (writing && !single && (_written > 0 || resumed))
             {
                 // The last commit of a batched import, once every group's commits have landed.
-                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, cancellationToken);
+                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, bulk: true, cancellationToken);
             }
             _planned ??= counts;
             _plannedEvents = newEvents;
@@ -288,15 +326,22 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             return append;
         }
 
-        /// <summary>Commits a group's batches one after another, each one transaction.</summary>
-        private async Task CommitAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> batches, int total, bool finalIsLast, CancellationToken cancellationToken)
+        /// <summary>Commits a group's batches one after another, each one transaction; <paramref name="bulk"/>: a batched import's, read rows set-based.</summary>
+        private async Task CommitAsync(IReadOnlyList<IReadOnlyList<StreamAppend>> batches, int total, bool finalIsLast, bool bulk, CancellationToken cancellationToken)
         {
             var metadata = new EventMetadata(caller.Actor, caller.Role, importId, null, null, $"import {batch}", caller.OsUser);
             for (var i = 0; i < batches.Count; i++)
             {
-                await using var session = importer._store.Marten.LightweightSession();
-                var pending = EventStore.EventStore.Stage(session, new CommandAppend(batches[i], metadata));
-                await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                if (bulk && importer.BulkReadRows)
+                {
+                    await importer.CommitInBulkAsync(new CommandAppend(batches[i], metadata), cancellationToken);
+                }
+                else
+                {
+                    await using var session = importer._store.Marten.LightweightSession();
+                    var pending = EventStore.EventStore.Stage(session, new CommandAppend(batches[i], metadata));
+                    await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+                }
                 var written = Interlocked.Add(ref _written, batches[i].Sum(a => a.Events.Count));
                 var commits = Interlocked.Increment(ref _commits);
                 lock (_progress)
@@ -319,6 +364,28 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             a.Awards + b.Awards, a.Lowerings + b.Lowerings, a.Payments + b.Payments, a.Returns + b.Returns, a.Clawbacks + b.Clawbacks,
             a.Repayments + b.Repayments, a.Figures + b.Figures, a.PrerequisiteOverrides + b.PrerequisiteOverrides, a.RenewalsWithoutBase + b.RenewalsWithoutBase,
             a.Held + b.Held);
+    }
+
+    /// <summary>
+    /// One commit of a batched import in one transaction: its events through Marten as any append, the inline projection
+    /// collecting them instead of queueing statements, then their read rows written set-based (<see cref="BulkReadModel"/>).
+    /// </summary>
+    private async Task CommitInBulkAsync(CommandAppend command, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var session = _store.Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
+        var rows = new BulkReadModel(ReadProjections.All);
+        InlineReadModels.DeferTo(session, rows);
+        var pending = EventStore.EventStore.Stage(session, command);
+        await EventStore.EventStore.SaveAsync(session, pending, cancellationToken);
+        var events = command.Streams.Sum(s => s.Events.Count);
+        if (rows.EventCount != events)
+        {
+            throw new InvalidOperationException($"The inline projection saw {rows.EventCount} of the commit's {events} events: their read rows would be missing.");
+        }
+        await rows.WriteAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>What every group shares: the policies, the budget lines of budgets.csv, the published figures, the import's own stream.</summary>
@@ -345,14 +412,7 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
     /// <summary>The streams one group of enterprises may decide on, and the read tables' lookups over them, in a few queries.</summary>
     private async Task LoadGroupAsync(ImportWorld world, ImportIndex index, ImportInput input, CancellationToken cancellationToken)
     {
-        var usccs = input.EnterpriseRows.Select(r => r.Uscc)
-            .Concat(input.RecognitionRows.Select(r => r.Uscc))
-            .Concat(input.LoweringRows.Select(r => r.Award.Uscc))
-            .Concat(input.PaymentRows.Select(r => r.Award.Uscc))
-            .Concat(input.ClawbackRows.Select(r => r.Award.Uscc))
-            .Distinct(StringComparer.Ordinal)
-            .Select(u => Uscc.TryParse(u, out var uscc, out _) ? Enterprise.StreamIdFor(uscc) : Guid.Empty)
-            .Where(id => id != Guid.Empty).ToArray();
+        var usccs = EnterprisesOf(input);
         var ids = new HashSet<Guid>(usccs);
 
         foreach (var (designation, enterprise) in await PairsAsync("SELECT designation_id, enterprise_id FROM designations WHERE enterprise_id = ANY($1)", usccs, cancellationToken))
@@ -402,6 +462,16 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         }
         await LoadStreamsAsync(world, [.. ids.Where(id => !world.IsLoaded(id))], cancellationToken);
     }
+
+    /// <summary>The streams of the enterprises the rows name.</summary>
+    private static Guid[] EnterprisesOf(ImportInput input) => [.. input.EnterpriseRows.Select(r => r.Uscc)
+        .Concat(input.RecognitionRows.Select(r => r.Uscc))
+        .Concat(input.LoweringRows.Select(r => r.Award.Uscc))
+        .Concat(input.PaymentRows.Select(r => r.Award.Uscc))
+        .Concat(input.ClawbackRows.Select(r => r.Award.Uscc))
+        .Distinct(StringComparer.Ordinal)
+        .Select(u => Uscc.TryParse(u, out var uscc, out _) ? Enterprise.StreamIdFor(uscc) : Guid.Empty)
+        .Where(id => id != Guid.Empty)];
 
     private async Task LoadStreamsAsync(ImportWorld world, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {

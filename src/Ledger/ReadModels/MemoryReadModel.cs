@@ -85,7 +85,7 @@ public sealed class MemoryReadModel : IReadModelWriter
         AddTo(table, row, deltas);
     }
 
-    private static void AddTo(ReadTable table, object?[] row, Delta[] deltas)
+    internal static void AddTo(ReadTable table, object?[] row, Delta[] deltas)
     {
         foreach (var delta in deltas)
         {
@@ -106,32 +106,39 @@ public sealed class MemoryReadModel : IReadModelWriter
     {
         foreach (var (table, rows) in _tables)
         {
-            var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-            await using var importer = await connection.BeginBinaryImportAsync(
-                $"COPY {schema}.{table.Name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            long written = 0;
-            foreach (var row in rows.Values)
+            await CopyRowsAsync(connection, $"{schema}.{table.Name}", table.Columns, rows.Values, written => progress?.Invoke(table, written), cancellationToken);
+        }
+    }
+
+    /// <summary>Rows of <paramref name="columns"/>, in that order, into <paramref name="target"/> with one binary COPY; reports rows written.</summary>
+    internal static async Task CopyRowsAsync(
+        NpgsqlConnection connection, string target, IReadOnlyList<ReadColumn> columns, IEnumerable<object?[]> rows, Action<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {target} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        long written = 0;
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var i = 0; i < row.Length; i++)
             {
-                await importer.StartRowAsync(cancellationToken);
-                for (var i = 0; i < row.Length; i++)
+                if (row[i] is null)
                 {
-                    if (row[i] is null)
-                    {
-                        await importer.WriteNullAsync(cancellationToken);
-                    }
-                    else
-                    {
-                        await importer.WriteAsync(row[i], table.Columns[i].Type, cancellationToken);
-                    }
+                    await importer.WriteNullAsync(cancellationToken);
                 }
-                if (++written % 50_000 == 0)
+                else
                 {
-                    progress?.Invoke(table, written);
+                    await importer.WriteAsync(row[i], columns[i].Type, cancellationToken);
                 }
             }
-            await importer.CompleteAsync(cancellationToken);
-            progress?.Invoke(table, written);
+            if (++written % 50_000 == 0)
+            {
+                progress?.Invoke(written);
+            }
         }
+        await importer.CompleteAsync(cancellationToken);
+        progress?.Invoke(written);
     }
 
     private Dictionary<RowKey, object?[]> Rows(ReadTable table) =>
@@ -156,24 +163,4 @@ public sealed class MemoryReadModel : IReadModelWriter
     }
 
     private static RowKey KeyOf(ReadTable table, object?[] row) => new(row[..table.KeyCount]);
-
-    /// <summary>A primary key's values, compared by value.</summary>
-    private readonly struct RowKey(object?[] values) : IEquatable<RowKey>
-    {
-        private readonly object?[] _values = values;
-
-        public bool Equals(RowKey other) => _values.AsSpan().SequenceEqual(other._values);
-
-        public override bool Equals(object? obj) => obj is RowKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            foreach (var value in _values)
-            {
-                hash.Add(value);
-            }
-            return hash.ToHashCode();
-        }
-    }
 }

@@ -46,3 +46,25 @@ public readonly record struct Delta(string Column, object Amount);
 
 /// <summary>A column set to a value.</summary>
 public readonly record struct Assignment(string Column, object? Value);
+
+/// <summary>A primary key's values, compared by value.</summary>
+internal readonly struct RowKey(object?[] values) : IEquatable<RowKey>
+{
+    private readonly object?[] _values = values;
+
+    public IReadOnlyList<object?> Values => _values;
+
+    public bool Equals(RowKey other) => _values.AsSpan().SequenceEqual(other._values);
+
+    public override bool Equals(object? obj) => obj is RowKey other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var value in _values)
+        {
+            hash.Add(value);
+        }
+        return hash.ToHashCode();
+    }
+}
