@@ -38,7 +38,11 @@ public static class ApiJson
 public sealed record AllowedRoles(IReadOnlyList<string> Roles);
 
 /// <summary>What a command endpoint answers: its status, its body and, where the client may send If-Match next, the version.</summary>
-public sealed record Answer(int Status, object Body, long? Version = null);
+public sealed record Answer(int Status, object Body, long? Version = null)
+{
+    /// <summary>The command's own transaction stored this answer under the Idempotency-Key (<see cref="CommandAnswers"/>).</summary>
+    public bool Stored { get; init; }
+}
 
 /// <summary>
 /// The request pipeline: every failure as a problem document, bearer tokens to users, roles per endpoint (401 without
@@ -255,10 +259,11 @@ public static class ApiPipeline
         string json;
         string contentType = "application/json";
         long? version = null;
+        var stored = false;
         try
         {
             var answer = (Answer)(await next(context))!;
-            (status, json, version) = (answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), ApiJson.Output), answer.Version);
+            (status, json, version, stored) = (answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), ApiJson.Output), answer.Version, answer.Stored);
         }
         catch (Exception e) when (ApiProblems.From(e) is { Status: < 500 } problem)
         {
@@ -272,9 +277,10 @@ public static class ApiPipeline
             await release.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }
-        await using (var complete = store.CreateCommand(
-            "UPDATE api_requests SET status = $2, content_type = $3, body = $4, completed_at = $5 WHERE idempotency_key = $1"))
+        if (!stored)
         {
+            await using var complete = store.CreateCommand(
+                "UPDATE api_requests SET status = $2, content_type = $3, body = $4, completed_at = $5 WHERE idempotency_key = $1");
             complete.Parameters.Add(new NpgsqlParameter { Value = key });
             complete.Parameters.Add(new NpgsqlParameter { Value = status });
             complete.Parameters.Add(new NpgsqlParameter { Value = contentType });
