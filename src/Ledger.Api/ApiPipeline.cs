@@ -244,16 +244,9 @@ public static class ApiPipeline
             .Concat(body).ToArray()));
         var store = http.RequestServices.GetRequiredService<Ledger.EventStore.EventStore>().DataSource;
         var clock = http.RequestServices.GetRequiredService<IClock>();
-        await using (var claim = store.CreateCommand(
-            "INSERT INTO api_requests (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING"))
+        if (!await ClaimAsync(store, key, fingerprint, clock.GetCurrentInstant(), http.RequestAborted))
         {
-            claim.Parameters.Add(new NpgsqlParameter { Value = key });
-            claim.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
-            claim.Parameters.Add(new NpgsqlParameter { Value = clock.GetCurrentInstant().ToDateTimeUtc() });
-            if (await claim.ExecuteNonQueryAsync(http.RequestAborted) == 0)
-            {
-                return await ReplayAsync(store, key, fingerprint, http.RequestAborted);
-            }
+            return await ReplayAsync(store, key, fingerprint, http.RequestAborted);
         }
         int status;
         string json;
@@ -293,6 +286,26 @@ public static class ApiPipeline
             http.Response.Headers.ETag = $"\"{v}\"";
         }
         return Results.Text(json, contentType, Encoding.UTF8, status);
+    }
+
+    /// <summary>
+    /// Claims the key for this request; false when it was claimed before. The claim commits without waiting for the WAL
+    /// flush: a claim a crash loses is one whose request never committed anything either, because every later commit
+    /// that waits for the flush — the command's, the stored answer's — flushes the claim with it (docs/decisions.md, HTTP).
+    /// </summary>
+    public static async Task<bool> ClaimAsync(NpgsqlDataSource store, string key, string fingerprint, Instant at, CancellationToken cancellationToken)
+    {
+        // One round trip: a batch's statements run in one implicit transaction, which the setting is local to.
+        await using var batch = store.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var claim = new NpgsqlBatchCommand(
+            "INSERT INTO api_requests (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING");
+        claim.Parameters.Add(new NpgsqlParameter { Value = key });
+        claim.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
+        claim.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeUtc() });
+        batch.BatchCommands.Add(claim);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return claim.RecordsAffected == 1;
     }
 
     private static async Task<object?> ReplayAsync(NpgsqlDataSource store, string key, string fingerprint, CancellationToken cancellationToken)
