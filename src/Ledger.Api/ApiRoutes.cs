@@ -94,10 +94,11 @@ public static class ApiRoutes
 
         api.Read("/enterprises/{uscc}/history", Staff, async (HttpContext http, string uscc, [FromQuery] string? asOf) =>
         {
-            var enterprise = await scope.EnterpriseAsync(http.User(), uscc, http.RequestAborted);
-            var history = ReportDocuments.Of(await app.Reports.HistoryAsync(enterprise.Uscc, AsOf(asOf), http.RequestAborted));
-            await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{enterprise.Uscc}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
-            return history;
+            var code = ApiScope.ParseUscc(uscc);
+            var history = await app.Reports.HistoryWithinAsync(code.Value, http.User().DivisionCode, AsOf(asOf), http.RequestAborted)
+                ?? throw ApiException.NotFound($"enterprise {code.Value}");
+            await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{code.Value}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
+            return ReportDocuments.Of(history);
         }).WithName("history").WithSummary("An enterprise's whole history (recorded in the read log)").WithTags("Reports");
 
         api.Read("/awards", Staff, async (HttpContext http, [FromQuery] string? jurisdiction, [FromQuery] string? status) =>

@@ -39,6 +39,7 @@ public static class LedgerApi
         builder.Services.AddSingleton(answers);
         builder.Services.ConfigureMarten(marten => marten.Listeners.Add(answers));
         builder.Services.AddSingleton(services => new ApiUsers(database.App, reference, options.Clock));
+        builder.Services.AddSingleton(services => new ReadLogWriter(database.App));
         builder.Services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = ApiJson.Output.PropertyNamingPolicy;

@@ -10,7 +10,16 @@ namespace Ledger.Reports;
 public sealed partial class ReportReader
 {
     /// <summary>An enterprise's whole award history in chain order, each line with the event that proves it.</summary>
-    public async Task<EnterpriseHistory> HistoryAsync(string uscc, Instant? asOf = null, CancellationToken cancellationToken = default)
+    public async Task<EnterpriseHistory> HistoryAsync(string uscc, Instant? asOf = null, CancellationToken cancellationToken = default) =>
+        await HistoryWithinAsync(uscc, null, asOf, cancellationToken)
+            ?? throw new DomainException("enterprise.not-found", $"uscc: no enterprise {Uscc.Parse(uscc).Value} is registered.");
+
+    /// <summary>
+    /// The history of an enterprise registered (now) inside <paramref name="within"/>'s subtree, or null — for one outside
+    /// it as for one not registered, so a scoped caller cannot tell the two apart; null <paramref name="within"/>: anywhere.
+    /// The scope is checked on the enterprise row the history's own batch reads, not by a query of its own.
+    /// </summary>
+    public async Task<EnterpriseHistory?> HistoryWithinAsync(string uscc, string? within, Instant? asOf = null, CancellationToken cancellationToken = default)
     {
         var parsed = Uscc.Parse(uscc);
         var enterpriseId = Enterprise.StreamIdFor(parsed);
@@ -54,9 +63,9 @@ public sealed partial class ReportReader
                     reader.GetString(8), reader.GetString(9), reader.GetString(10), Proof(reader, 11)));
             }
         }
-        if (name is null || county is null)
+        if (name is null || county is null || (within is not null && !reference.IsWithin(county, within)))
         {
-            throw new DomainException("enterprise.not-found", $"uscc: no enterprise {parsed.Value} is registered.");
+            return null;
         }
         if (lines.Count == 0 && asOf is not null)
         {
