@@ -18,11 +18,21 @@ public sealed partial class EventStore
         "e.correlation_id, e.causation_id, e.timestamp, c.chained_at, c.hash FROM mt_events e JOIN event_chain c ON c.seq_id = e.seq_id ";
 
     /// <summary>
-    /// Folds a stream with a pure evolve function, read through Marten, up to <paramref name="limit"/>: a version,
-    /// a seq, a chain position or an instant (the last two go through the chain's commit order).
+    /// Folds a stream with a pure evolve function up to <paramref name="limit"/>: a version, a seq, a chain position or an
+    /// instant (the last two go through the chain's commit order). Without a limit the fold starts from this process's
+    /// cached fold of the stream, if any, and reads only the events after it (see <see cref="FoldCacheCapacity"/>).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="initial"/> must depend on the stream alone and <typeparamref name="T"/> must be immutable: a cached
+    /// fold is handed to every caller, keyed by stream, state type and evolve function.
+    /// </remarks>
     public async Task<Aggregated<T>> AggregateStreamAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, ReadLimit? limit = null, CancellationToken cancellationToken = default)
     {
+        // A capturing closure is not a fold of the stream alone (its captures could differ per call): it is not cached.
+        if ((limit is null || limit == ReadLimit.None) && (evolve.Target is null || evolve.Target.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic).Length == 0))
+        {
+            return await AggregateCurrentAsync(streamId, initial, evolve, cancellationToken);
+        }
         var version = await VersionAtAsync(streamId, limit ?? ReadLimit.None, cancellationToken);
         if (version == 0)
         {
@@ -36,6 +46,43 @@ public sealed partial class EventStore
             state = evolve(state, e.Data);
         }
         return new Aggregated<T>(state, events.Count == 0 ? 0 : events[^1].Version);
+    }
+
+    /// <summary>How many folded streams a store keeps per process (the least recently used go first).</summary>
+    public const int FoldCacheCapacity = 20_000;
+
+    private readonly BoundedCache<(Guid Stream, Type State, System.Reflection.MethodInfo Evolve), object> _folds = new(FoldCacheCapacity);
+
+    /// <summary>
+    /// The current fold: the cached one carried forward by the events committed after it. Correct with writers in other
+    /// processes because the database is always asked for what is newer (versions of a stream only grow, and an event at
+    /// or below a version already read can never be committed later); the cache never answers for a conflict, which the
+    /// expected version of an append still settles.
+    /// </summary>
+    private async Task<Aggregated<T>> AggregateCurrentAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, CancellationToken cancellationToken)
+    {
+        var key = (streamId, typeof(T), evolve.Method);
+        var folded = _folds.TryGet(key, out var cached) ? (Aggregated<T>)cached : new Aggregated<T>(initial, 0);
+        await using var command = DataSource.CreateCommand("SELECT version, type, data::text FROM mt_events WHERE stream_id = $1 AND version > $2 ORDER BY version");
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = folded.Version });
+        var (state, version) = (folded.State, folded.Version);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                version = reader.GetInt64(0);
+                state = evolve(state, JsonSerializer.Deserialize(reader.GetString(2), Types.TypeOf(reader.GetString(1)), LedgerJson.Options)
+                    ?? throw new InvalidOperationException($"event {version} of stream {streamId} holds null"));
+            }
+        }
+        if (version == folded.Version)
+        {
+            return folded;
+        }
+        var result = new Aggregated<T>(state, version);
+        _folds.Set(key, result, held => ((Aggregated<T>)held).Version < version);
+        return result;
     }
 
     /// <summary>
