@@ -22,6 +22,23 @@ public sealed partial class ReportReader
     public async Task<EnterpriseHistory?> HistoryWithinAsync(string uscc, string? within, Instant? asOf = null, CancellationToken cancellationToken = default)
     {
         var parsed = Uscc.Parse(uscc);
+        var history = asOf is null
+            ? await CurrentAsync(new HistoryKey(parsed.Value), () => ReadHistoryAsync(parsed, null, cancellationToken), h => h.Point.Position, cancellationToken)
+            : await ReadHistoryAsync(parsed, asOf, cancellationToken);
+        if (history is null || (within is not null && !reference.IsWithin(history.CountyCode, within)))
+        {
+            return null;
+        }
+        return history.Lines.Count == 0 && asOf is not null
+            ? throw new DomainException("enterprise.not-found", $"uscc: enterprise {parsed.Value} was not registered as of {asOf}.")
+            : history;
+    }
+
+    private sealed record HistoryKey(string Uscc);
+
+    /// <summary>The history of a registered enterprise, or null.</summary>
+    private async Task<EnterpriseHistory?> ReadHistoryAsync(Uscc parsed, Instant? asOf, CancellationToken cancellationToken)
+    {
         var enterpriseId = Enterprise.StreamIdFor(parsed);
         var point = asOf is not null ? await PointAsync(asOf, cancellationToken) : null;
         string? name = null, county = null;
@@ -63,13 +80,9 @@ public sealed partial class ReportReader
                     reader.GetString(8), reader.GetString(9), reader.GetString(10), Proof(reader, 11)));
             }
         }
-        if (name is null || county is null || (within is not null && !reference.IsWithin(county, within)))
+        if (name is null || county is null)
         {
             return null;
-        }
-        if (lines.Count == 0 && asOf is not null)
-        {
-            throw new DomainException("enterprise.not-found", $"uscc: enterprise {parsed.Value} was not registered as of {asOf}.");
         }
         return new EnterpriseHistory(enterpriseId, parsed.Value, name, county, point, lines);
     }
