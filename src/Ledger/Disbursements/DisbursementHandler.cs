@@ -25,9 +25,10 @@ public sealed class DisbursementHandler(
     {
         try
         {
+            // A disbursement id used elsewhere is refused by the disbursements table's key at commit (below), not by a
+            // query before deciding: one round trip less for every request, the same refusal for the rare reuse.
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
-                await RefuseUsedIdAsync(command.DisbursementId, ct);
                 var account = await AccountAsync(command.AwardId, ct);
                 var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
                 var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
@@ -37,7 +38,6 @@ public sealed class DisbursementHandler(
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "disbursements_pkey")
         {
-            // Another request took the id between the check and the commit.
             await RefuseUsedIdAsync(command.DisbursementId, cancellationToken);
             throw;
         }
@@ -98,9 +98,9 @@ public sealed class DisbursementHandler(
     {
         try
         {
+            // A voucher used before is refused by the vouchers table's key at commit (below), not by a query first.
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
-                await RefuseUsedVoucherAsync(command.VoucherNumber, ct);
                 var account = await AccountAsync(command.AwardId, ct);
                 var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
                 // The enterprise's stream with its moves: the payment records the county of its value date.
@@ -111,7 +111,6 @@ public sealed class DisbursementHandler(
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "vouchers_pkey")
         {
-            // Another payment took the voucher between the check and the commit.
             await RefuseUsedVoucherAsync(command.VoucherNumber, cancellationToken);
             throw;
         }
