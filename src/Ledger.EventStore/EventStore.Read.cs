@@ -28,12 +28,13 @@ public sealed partial class EventStore
     /// </remarks>
     public async Task<Aggregated<T>> AggregateStreamAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, ReadLimit? limit = null, CancellationToken cancellationToken = default)
     {
-        // A capturing closure is not a fold of the stream alone (its captures could differ per call): it is not cached.
-        if ((limit is null || limit == ReadLimit.None) && (evolve.Target is null || evolve.Target.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic).Length == 0))
+        if (limit is null || limit == ReadLimit.None)
         {
-            return await AggregateCurrentAsync(streamId, initial, evolve, cancellationToken);
+            var fold = new StreamFold<T>(streamId, initial, evolve);
+            await AggregateStreamsAsync([fold], cancellationToken);
+            return fold.Result;
         }
-        var version = await VersionAtAsync(streamId, limit ?? ReadLimit.None, cancellationToken);
+        var version = await VersionAtAsync(streamId, limit, cancellationToken);
         if (version == 0)
         {
             return new Aggregated<T>(initial, 0);
@@ -48,42 +49,51 @@ public sealed partial class EventStore
         return new Aggregated<T>(state, events.Count == 0 ? 0 : events[^1].Version);
     }
 
-    /// <summary>How many folded streams a store keeps per process (the least recently used go first).</summary>
-    public const int FoldCacheCapacity = 20_000;
-
-    private readonly BoundedCache<(Guid Stream, Type State, System.Reflection.MethodInfo Evolve), object> _folds = new(FoldCacheCapacity);
-
     /// <summary>
-    /// The current fold: the cached one carried forward by the events committed after it. Correct with writers in other
-    /// processes because the database is always asked for what is newer (versions of a stream only grow, and an event at
-    /// or below a version already read can never be committed later); the cache never answers for a conflict, which the
-    /// expected version of an append still settles.
+    /// The current folds of several streams in one round trip (a command reads its award's designation, policy, budget
+    /// line and payee at once), each from its cached fold, if any, and the events after it: see
+    /// <see cref="AggregateStreamAsync{T}"/>. Afterwards each fold's <see cref="StreamFold{T}.Result"/> holds its state.
     /// </summary>
-    private async Task<Aggregated<T>> AggregateCurrentAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, CancellationToken cancellationToken)
+    public async Task AggregateStreamsAsync(IReadOnlyList<StreamFold> folds, CancellationToken cancellationToken = default)
     {
-        var key = (streamId, typeof(T), evolve.Method);
-        var folded = _folds.TryGet(key, out var cached) ? (Aggregated<T>)cached : new Aggregated<T>(initial, 0);
-        await using var command = DataSource.CreateCommand("SELECT version, type, data::text FROM mt_events WHERE stream_id = $1 AND version > $2 ORDER BY version");
-        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
-        command.Parameters.Add(new NpgsqlParameter { Value = folded.Version });
-        var (state, version) = (folded.State, folded.Version);
+        var after = new long[folds.Count];
+        for (var i = 0; i < folds.Count; i++)
+        {
+            after[i] = folds[i].Start(_folds);
+        }
+        // One row per fold and event after its start; a stream folded twice (two state types) is read twice.
+        await using var command = DataSource.CreateCommand(
+            "SELECT k.fold, e.version, e.type, e.data::text FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS k(stream_id, after, fold) " +
+            "JOIN mt_events e ON e.stream_id = k.stream_id AND e.version > k.after ORDER BY k.fold, e.version");
+        command.Parameters.Add(new NpgsqlParameter { Value = folds.Select(f => f.StreamId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, folds.Count).ToArray() });
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                version = reader.GetInt64(0);
-                state = evolve(state, JsonSerializer.Deserialize(reader.GetString(2), Types.TypeOf(reader.GetString(1)), LedgerJson.Options)
-                    ?? throw new InvalidOperationException($"event {version} of stream {streamId} holds null"));
+                var fold = folds[reader.GetInt32(0)];
+                var version = reader.GetInt64(1);
+                fold.Apply(version, JsonSerializer.Deserialize(reader.GetString(3), Types.TypeOf(reader.GetString(2)), LedgerJson.Options)
+                    ?? throw new InvalidOperationException($"event {version} of stream {fold.StreamId} holds null"));
             }
         }
-        if (version == folded.Version)
+        foreach (var fold in folds)
         {
-            return folded;
+            fold.Finish(_folds);
         }
-        var result = new Aggregated<T>(state, version);
-        _folds.Set(key, result, held => ((Aggregated<T>)held).Version < version);
-        return result;
     }
+
+    /// <summary>How many folded streams a store keeps per process (the least recently used go first).</summary>
+    public const int FoldCacheCapacity = 20_000;
+
+    /// <summary>
+    /// The current folds, by stream, state type and evolve function. Correct with writers in other processes because the
+    /// database is always asked for what is newer (versions of a stream only grow, and an event at or below a version
+    /// already read can never be committed later); the cache never answers for a conflict, which the expected version of
+    /// an append still settles.
+    /// </summary>
+    private readonly BoundedCache<(Guid Stream, Type State, System.Reflection.MethodInfo Evolve), object> _folds = new(FoldCacheCapacity);
 
     /// <summary>
     /// The events of many streams at once, each stream's in version order (streams that do not exist are absent): how an

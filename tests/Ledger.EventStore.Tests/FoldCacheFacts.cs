@@ -91,6 +91,27 @@ public sealed class FoldCacheFacts : TestLedger
     }
 
     [Fact]
+    public async Task Several_streams_fold_together_each_from_its_cached_fold_and_agree_with_folding_them_one_by_one()
+    {
+        var (a, b, none) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await Store.AppendAsync(Samples.Append(a, ExpectedVersion.NoStream, new SampleNoted(a, "a1"), new SampleNoted(a, "a2")), Samples.Metadata());
+        await Store.AppendAsync(Samples.Append(b, ExpectedVersion.NoStream, new SampleNoted(b, "b1")), Samples.Metadata());
+        (await Store.AggregateStreamAsync(a, "", Evolve)).ShouldBe(new Aggregated<string>("a1a2", 2));
+        await Store.AppendAsync(Samples.Append(a, 2, new SampleNoted(a, "a3")), Samples.Metadata());
+
+        var folds = (new StreamFold<string>(a, "", Evolve), new StreamFold<int>(a, 0, Count), new StreamFold<string>(b, "", Evolve), new StreamFold<string>(none, "", Evolve));
+        var before = Volatile.Read(ref _evolved);
+        await Store.AggregateStreamsAsync([folds.Item1, folds.Item2, folds.Item3, folds.Item4]);
+
+        folds.Item1.Result.ShouldBe(new Aggregated<string>("a1a2a3", 3));
+        folds.Item2.Result.ShouldBe(new Aggregated<int>(3, 3));
+        folds.Item3.Result.ShouldBe(new Aggregated<string>("b1", 1));
+        folds.Item4.Result.ShouldBe(new Aggregated<string>("", 0));
+        (Volatile.Read(ref _evolved) - before).ShouldBe(2, "a's cached fold was read again, or b's was not read");
+        (await Store.AggregateStreamAsync(b, "", Evolve)).ShouldBe(folds.Item3.Result);
+    }
+
+    [Fact]
     public void The_cache_drops_the_least_recently_used_entry_to_take_one_over_its_capacity()
     {
         var cache = new BoundedCache<string, int>(2);

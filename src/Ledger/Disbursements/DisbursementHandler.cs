@@ -17,7 +17,7 @@ namespace Ledger.Disbursements;
 /// </summary>
 public sealed class DisbursementHandler(
     CommandRunner runner, ReferenceData reference, ApprovalSettings settings,
-    AwardHandler awards, DesignationHandler designations, EnterpriseHandler enterprises, BudgetHandler budgets)
+    AwardHandler awards)
 {
     private EventStore.EventStore Store => runner.Store;
 
@@ -30,10 +30,9 @@ public sealed class DisbursementHandler(
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
                 var account = await AccountAsync(command.AwardId, ct);
-                var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
-                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
-                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
-                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee));
+                var (designation, payee) = (DesignationHandler.Fold(account.Award.DesignationId), EnterpriseHandler.Fold(account.Award.EnterpriseId));
+                await Store.AggregateStreamsAsync([designation, payee], ct);
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation.Result.State, Payee(account, payee)));
             }, cancellationToken: cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "disbursements_pkey")
@@ -65,15 +64,15 @@ public sealed class DisbursementHandler(
             var account = await AccountAsync(command.AwardId, ct);
             var disbursement = account.Find(command.DisbursementId)
                 ?? throw new DomainException("disbursement.not-found", $"disbursementId: award {command.AwardId} has no disbursement {command.DisbursementId}.");
-            var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
-            var policy = (await PolicyHandler.LoadAsync(Store, account.Award.PolicyId, null, ct)).State;
-            var line = await budgets.LoadAsync(disbursement.ReservationLine, null, ct);
-            var decision = DisbursementDecider.Decide(command, account, designation, policy, line.State, settings, reference.Calendar);
+            // Everything the approval may need in one round trip (the payee only for the final approval's instruction).
+            var (designationFold, policyFold, lineFold, payeeFold) = (DesignationHandler.Fold(account.Award.DesignationId), PolicyHandler.Fold(account.Award.PolicyId),
+                BudgetHandler.Fold(disbursement.ReservationLine), EnterpriseHandler.Fold(account.Award.EnterpriseId));
+            await Store.AggregateStreamsAsync([designationFold, policyFold, lineFold, payeeFold], ct);
+            var (policy, line) = (policyFold.Result.State, lineFold.Result);
+            var decision = DisbursementDecider.Decide(command, account, designationFold.Result.State, policy, line.State, settings, reference.Calendar);
             if (TreasuryInstructions.Sent(decision) is { } approved)
             {
-                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
-                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
-                followUps.Add(TreasuryInstructions.For(approved, disbursement, account.Award, policy, payee, reference));
+                followUps.Add(TreasuryInstructions.For(approved, disbursement, account.Award, policy, Payee(account, payeeFold), reference));
             }
             return DecisionStreams.Appends(account, decision, new Dictionary<BudgetLineKey, long> { [line.State.Key] = line.Version });
         }, cancellationToken: cancellationToken, followUps: followUps);
@@ -102,11 +101,10 @@ public sealed class DisbursementHandler(
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
                 var account = await AccountAsync(command.AwardId, ct);
-                var designation = (await designations.LoadAsync(account.Award.DesignationId, null, ct)).State;
                 // The enterprise's stream with its moves: the payment records the county of its value date.
-                var payee = (await enterprises.LoadAsync(account.Award.EnterpriseId, null, ct)).State
-                    ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
-                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee, reference.Calendar));
+                var (designation, payee) = (DesignationHandler.Fold(account.Award.DesignationId), EnterpriseHandler.Fold(account.Award.EnterpriseId));
+                await Store.AggregateStreamsAsync([designation, payee], ct);
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation.Result.State, Payee(account, payee), reference.Calendar));
             }, cancellationToken: cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "vouchers_pkey")
@@ -134,6 +132,9 @@ public sealed class DisbursementHandler(
                 $"voucherNumber: treasury voucher {voucherNumber.Trim()} already records the payment of disbursement {reader.GetGuid(0)} (award {reader.GetGuid(1)}); check the voucher number.");
         }
     }
+
+    private static Enterprise Payee(AwardAccount account, StreamFold<Enterprise?> payee) =>
+        payee.Result.State ?? throw new DomainException("enterprise.not-found", $"the award's enterprise {account.Award.EnterpriseId} is not registered.");
 
     private async Task<AwardAccount> AccountAsync(Guid awardId, CancellationToken cancellationToken)
     {
