@@ -84,6 +84,16 @@ public sealed partial class EventStore
         }
     }
 
+    /// <summary>
+    /// This process's cached fold of the stream, if any, without asking the database: it may be behind the stream, so it
+    /// serves only what the stream never changes once written (an award's designation and enterprise).
+    /// </summary>
+    public Aggregated<T>? CachedFold<T>(StreamFold<T> fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        return fold.Cached(_folds);
+    }
+
     /// <summary>How many folded streams a store keeps per process (the least recently used go first).</summary>
     public const int FoldCacheCapacity = 20_000;
 

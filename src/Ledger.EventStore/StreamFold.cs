@@ -51,6 +51,9 @@ public sealed class StreamFold<T> : StreamFold
 
     private (Guid, Type, MethodInfo) Key => (StreamId, typeof(T), _evolve.Method);
 
+    internal Aggregated<T>? Cached(BoundedCache<(Guid Stream, Type State, MethodInfo Evolve), object> cache) =>
+        Cacheable && cache.TryGet(Key, out var cached) ? (Aggregated<T>)cached : null;
+
     internal override long Start(BoundedCache<(Guid Stream, Type State, MethodInfo Evolve), object> cache)
     {
         _start = Cacheable && cache.TryGet(Key, out var cached) ? (Aggregated<T>)cached : _initial;

@@ -29,10 +29,8 @@ public sealed class DisbursementHandler(
             // query before deciding: one round trip less for every request, the same refusal for the rare reuse.
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
-                var account = await AccountAsync(command.AwardId, ct);
-                var (designation, payee) = (DesignationHandler.Fold(account.Award.DesignationId), EnterpriseHandler.Fold(account.Award.EnterpriseId));
-                await Store.AggregateStreamsAsync([designation, payee], ct);
-                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation.Result.State, Payee(account, payee)));
+                var (account, designation, payee) = await AccountWithPayeeAsync(command.AwardId, ct);
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee));
             }, cancellationToken: cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "disbursements_pkey")
@@ -100,11 +98,9 @@ public sealed class DisbursementHandler(
             // A voucher used before is refused by the vouchers table's key at commit (below), not by a query first.
             await runner.RunAsync(context, command with { At = default }, async ct =>
             {
-                var account = await AccountAsync(command.AwardId, ct);
                 // The enterprise's stream with its moves: the payment records the county of its value date.
-                var (designation, payee) = (DesignationHandler.Fold(account.Award.DesignationId), EnterpriseHandler.Fold(account.Award.EnterpriseId));
-                await Store.AggregateStreamsAsync([designation, payee], ct);
-                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation.Result.State, Payee(account, payee), reference.Calendar));
+                var (account, designation, payee) = await AccountWithPayeeAsync(command.AwardId, ct);
+                return DecisionStreams.Appends(account, DisbursementDecider.Decide(command, account, designation, payee, reference.Calendar));
             }, cancellationToken: cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "vouchers_pkey")
@@ -131,6 +127,30 @@ public sealed class DisbursementHandler(
             throw new DomainException("disbursement.voucher-used",
                 $"voucherNumber: treasury voucher {voucherNumber.Trim()} already records the payment of disbursement {reader.GetGuid(0)} (award {reader.GetGuid(1)}); check the voucher number.");
         }
+    }
+
+    /// <summary>
+    /// The award's account with its designation and payee. An award names both when it is determined and never changes
+    /// them, so once this process has folded the award, the three streams are read in one round trip (the names taken
+    /// from the cached fold are checked against the fresh one).
+    /// </summary>
+    private async Task<(AwardAccount Account, DesignationState Designation, Enterprise Payee)> AccountWithPayeeAsync(Guid awardId, CancellationToken cancellationToken)
+    {
+        var accountFold = AwardHandler.Fold(awardId);
+        if (Store.CachedFold(accountFold) is { State.Award.Status: not AwardStatus.None } known)
+        {
+            var (designation, payee) = (DesignationHandler.Fold(known.State.Award.DesignationId), EnterpriseHandler.Fold(known.State.Award.EnterpriseId));
+            await Store.AggregateStreamsAsync([accountFold, designation, payee], cancellationToken);
+            var account = accountFold.Result.State;
+            if (account.Award.DesignationId == designation.StreamId && account.Award.EnterpriseId == payee.StreamId)
+            {
+                return (account, designation.Result.State, Payee(account, payee));
+            }
+        }
+        var read = await AccountAsync(awardId, cancellationToken);
+        var (readDesignation, readPayee) = (DesignationHandler.Fold(read.Award.DesignationId), EnterpriseHandler.Fold(read.Award.EnterpriseId));
+        await Store.AggregateStreamsAsync([readDesignation, readPayee], cancellationToken);
+        return (read, readDesignation.Result.State, Payee(read, readPayee));
     }
 
     private static Enterprise Payee(AwardAccount account, StreamFold<Enterprise?> payee) =>
