@@ -38,7 +38,11 @@ public static class ApiJson
 public sealed record AllowedRoles(IReadOnlyList<string> Roles);
 
 /// <summary>What a command endpoint answers: its status, its body and, where the client may send If-Match next, the version.</summary>
-public sealed record Answer(int Status, object Body, long? Version = null);
+public sealed record Answer(int Status, object Body, long? Version = null)
+{
+    /// <summary>The command's own transaction stored this answer under the Idempotency-Key (<see cref="CommandAnswers"/>).</summary>
+    public bool Stored { get; init; }
+}
 
 /// <summary>
 /// The request pipeline: every failure as a problem document, bearer tokens to users, roles per endpoint (401 without
@@ -240,25 +244,19 @@ public static class ApiPipeline
             .Concat(body).ToArray()));
         var store = http.RequestServices.GetRequiredService<Ledger.EventStore.EventStore>().DataSource;
         var clock = http.RequestServices.GetRequiredService<IClock>();
-        await using (var claim = store.CreateCommand(
-            "INSERT INTO api_requests (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING"))
+        if (!await ClaimAsync(store, key, fingerprint, clock.GetCurrentInstant(), http.RequestAborted))
         {
-            claim.Parameters.Add(new NpgsqlParameter { Value = key });
-            claim.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
-            claim.Parameters.Add(new NpgsqlParameter { Value = clock.GetCurrentInstant().ToDateTimeUtc() });
-            if (await claim.ExecuteNonQueryAsync(http.RequestAborted) == 0)
-            {
-                return await ReplayAsync(store, key, fingerprint, http.RequestAborted);
-            }
+            return await ReplayAsync(store, key, fingerprint, http.RequestAborted);
         }
         int status;
         string json;
         string contentType = "application/json";
         long? version = null;
+        var stored = false;
         try
         {
             var answer = (Answer)(await next(context))!;
-            (status, json, version) = (answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), ApiJson.Output), answer.Version);
+            (status, json, version, stored) = (answer.Status, JsonSerializer.Serialize(answer.Body, answer.Body.GetType(), ApiJson.Output), answer.Version, answer.Stored);
         }
         catch (Exception e) when (ApiProblems.From(e) is { Status: < 500 } problem)
         {
@@ -272,9 +270,10 @@ public static class ApiPipeline
             await release.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }
-        await using (var complete = store.CreateCommand(
-            "UPDATE api_requests SET status = $2, content_type = $3, body = $4, completed_at = $5 WHERE idempotency_key = $1"))
+        if (!stored)
         {
+            await using var complete = store.CreateCommand(
+                "UPDATE api_requests SET status = $2, content_type = $3, body = $4, completed_at = $5 WHERE idempotency_key = $1");
             complete.Parameters.Add(new NpgsqlParameter { Value = key });
             complete.Parameters.Add(new NpgsqlParameter { Value = status });
             complete.Parameters.Add(new NpgsqlParameter { Value = contentType });
@@ -287,6 +286,26 @@ public static class ApiPipeline
             http.Response.Headers.ETag = $"\"{v}\"";
         }
         return Results.Text(json, contentType, Encoding.UTF8, status);
+    }
+
+    /// <summary>
+    /// Claims the key for this request; false when it was claimed before. The claim commits without waiting for the WAL
+    /// flush: a claim a crash loses is one whose request never committed anything either, because every later commit
+    /// that waits for the flush — the command's, the stored answer's — flushes the claim with it (docs/decisions.md, HTTP).
+    /// </summary>
+    public static async Task<bool> ClaimAsync(NpgsqlDataSource store, string key, string fingerprint, Instant at, CancellationToken cancellationToken)
+    {
+        // One round trip: a batch's statements run in one implicit transaction, which the setting is local to.
+        await using var batch = store.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var claim = new NpgsqlBatchCommand(
+            "INSERT INTO api_requests (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING");
+        claim.Parameters.Add(new NpgsqlParameter { Value = key });
+        claim.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
+        claim.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeUtc() });
+        batch.BatchCommands.Add(claim);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return claim.RecordsAffected == 1;
     }
 
     private static async Task<object?> ReplayAsync(NpgsqlDataSource store, string key, string fingerprint, CancellationToken cancellationToken)

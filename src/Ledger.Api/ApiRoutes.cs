@@ -68,7 +68,7 @@ public static class ApiRoutes
         var scope = new ApiScope(app);
         var api = web.MapGroup("/api");
         MapReports(api, app, scope);
-        MapDisbursements(api, app, scope);
+        MapDisbursements(api, app, scope, web.Services.GetRequiredService<CommandAnswers>());
         MapStaff(api, app, scope);
         MapAudit(api, app, scope);
     }
@@ -94,10 +94,11 @@ public static class ApiRoutes
 
         api.Read("/enterprises/{uscc}/history", Staff, async (HttpContext http, string uscc, [FromQuery] string? asOf) =>
         {
-            var enterprise = await scope.EnterpriseAsync(http.User(), uscc, http.RequestAborted);
-            var history = ReportDocuments.Of(await app.Reports.HistoryAsync(enterprise.Uscc, AsOf(asOf), http.RequestAborted));
-            await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{enterprise.Uscc}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
-            return history;
+            var code = ApiScope.ParseUscc(uscc);
+            var history = await app.Reports.HistoryWithinAsync(code.Value, http.User().DivisionCode, AsOf(asOf), http.RequestAborted)
+                ?? throw ApiException.NotFound($"enterprise {code.Value}");
+            await ReadLog.RecordAsync(app, http.User(), "enterprise-history", $"{code.Value}{(asOf is null ? "" : " as of " + asOf)}", http.RequestAborted);
+            return ReportDocuments.Of(history);
         }).WithName("history").WithSummary("An enterprise's whole history (recorded in the read log)").WithTags("Reports");
 
         api.Read("/awards", Staff, async (HttpContext http, [FromQuery] string? jurisdiction, [FromQuery] string? status) =>
@@ -109,7 +110,7 @@ public static class ApiRoutes
             .WithName("approvals").WithSummary("Disbursement requests the caller may approve").WithTags("Disbursements").Produces<IReadOnlyList<ApprovalListing>>();
     }
 
-    private static void MapDisbursements(RouteGroupBuilder api, LedgerApp app, ApiScope scope)
+    private static void MapDisbursements(RouteGroupBuilder api, LedgerApp app, ApiScope scope, CommandAnswers answers)
     {
         api.Write<RequestBody>("/disbursements", Clerk, async http =>
         {
@@ -118,10 +119,10 @@ public static class ApiRoutes
             var award = await scope.AwardAsync(user, body.AwardId, http.RequestAborted);
             await scope.CheckVersionAsync(http.IfMatch(), award, http.RequestAborted);
             var key = Key(http);
-            var id = await app.SendAsync(new RequestDisbursement(award, DeterministicGuid.Create("http-request:" + key),
-                Amount(body.Amount, "amount"), Level(body.Level), body.PlannedYear is { } planned ? Year(planned, "plannedYear") : null, user.Name, default),
-                Caller(http), http.RequestAborted);
-            return await DisbursementAnswerAsync(app, award, id, 201, http.RequestAborted);
+            var id = DeterministicGuid.Create("http-request:" + key);
+            var command = new RequestDisbursement(award, id, Amount(body.Amount, "amount"), Level(body.Level),
+                body.PlannedYear is { } planned ? Year(planned, "plannedYear") : null, user.Name, default);
+            return await AnsweredAsync(http, app, answers, award, id, 201, command);
         }).WithName("request").WithSummary("Request a disbursement of an award's share").WithTags("Disbursements").Produces<DisbursementAnswer>(201);
 
         api.Write<ApproveBody>("/disbursements/{id:guid}/approve", Approver, async http =>
@@ -130,26 +131,26 @@ public static class ApiRoutes
             {
                 _ = http.Body<ApproveBody>();
             }
-            return await OnDisbursementAsync(http, app, scope, (award, id, user) => new ApproveDisbursement(award, id, user, default));
+            return await OnDisbursementAsync(http, app, scope, answers, (award, id, user) => new ApproveDisbursement(award, id, user, default));
         }).WithName("approve").WithSummary("Approve a disbursement request (not the requester's own)").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReasonBody>("/disbursements/{id:guid}/reject", Approver, http =>
-            OnDisbursementAsync(http, app, scope, (award, id, user) => new RejectDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
+            OnDisbursementAsync(http, app, scope, answers, (award, id, user) => new RejectDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
             .WithName("reject").WithSummary("Reject a disbursement request, with a reason").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReasonBody>("/disbursements/{id:guid}/cancel", Clerk, http =>
-            OnDisbursementAsync(http, app, scope, (award, id, user) => new CancelDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
+            OnDisbursementAsync(http, app, scope, answers, (award, id, user) => new CancelDisbursement(award, id, http.Body<ReasonBody>().Reason, user, default)))
             .WithName("cancel").WithSummary("Cancel a disbursement request, with a reason").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<PayBody>("/disbursements/{id:guid}/pay", Clerk, http =>
-            OnDisbursementAsync(http, app, scope, (award, id, user) =>
+            OnDisbursementAsync(http, app, scope, answers, (award, id, user) =>
             {
                 var body = http.Body<PayBody>();
                 return new RecordDisbursementPayment(award, id, body.VoucherNo, body.ValueDate, user, default);
             })).WithName("pay").WithSummary("Record the treasury payment of an approved disbursement").WithTags("Disbursements").Produces<DisbursementAnswer>();
 
         api.Write<ReturnBody>("/disbursements/{id:guid}/return", Clerk, http =>
-            OnDisbursementAsync(http, app, scope, (award, id, user) =>
+            OnDisbursementAsync(http, app, scope, answers, (award, id, user) =>
             {
                 var body = http.Body<ReturnBody>();
                 return new RecordDisbursementReturn(award, id, body.ReturnedOn, body.Reason, user, default);
@@ -324,14 +325,31 @@ public static class ApiRoutes
             .WithName("read-log").WithSummary("Who read which history or event page, and when").WithTags("Audit").Produces<IReadOnlyList<ReadLogEntry>>();
     }
 
-    private static async Task<Answer> OnDisbursementAsync(HttpContext http, LedgerApp app, ApiScope scope, Func<Guid, Guid, string, ILedgerCommand> command)
+    private static async Task<Answer> OnDisbursementAsync(HttpContext http, LedgerApp app, ApiScope scope, CommandAnswers answers, Func<Guid, Guid, string, ILedgerCommand> command)
     {
         var user = http.User();
         var id = RouteId(http);
         var award = await scope.DisbursementAwardAsync(user, id, http.RequestAborted);
         await scope.CheckVersionAsync(http.IfMatch(), award, http.RequestAborted);
-        await app.SendAsync(command(award, id, user.Name), Caller(http), http.RequestAborted);
-        return await DisbursementAnswerAsync(app, award, id, 200, http.RequestAborted);
+        return await AnsweredAsync(http, app, answers, award, id, 200, command(award, id, user.Name));
+    }
+
+    /// <summary>
+    /// Sends a disbursement command whose answer its own transaction stores (<see cref="CommandAnswers"/>); only a command
+    /// that committed nothing (the ledger replayed its key) is answered from the read tables afterwards.
+    /// </summary>
+    private static async Task<Answer> AnsweredAsync(HttpContext http, LedgerApp app, CommandAnswers answers, Guid award, Guid id, int status, ILedgerCommand command)
+    {
+        var caller = Caller(http);
+        using (var expected = answers.Expect(Key(http), caller.IdempotencyKey!, award, id, status))
+        {
+            await app.SendAsync(command, caller, http.RequestAborted);
+            if (expected.Answer.Committed is { } stored)
+            {
+                return new Answer(status, stored, stored.Version) { Stored = true };
+            }
+        }
+        return await DisbursementAnswerAsync(app, award, id, status, http.RequestAborted);
     }
 
     private static async Task<Answer> DisbursementAnswerAsync(LedgerApp app, Guid award, Guid id, int status, CancellationToken cancellationToken)

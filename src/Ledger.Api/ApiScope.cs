@@ -72,10 +72,7 @@ public sealed class ApiScope(LedgerApp app)
     /// <summary>The enterprise of a USCC, if it is registered inside the user's division (one lookup in the <c>enterprises</c> table).</summary>
     public async Task<ScopedEnterprise> EnterpriseAsync(ApiUser user, string uscc, CancellationToken cancellationToken)
     {
-        if (!Uscc.TryParse(uscc, out var code, out var error))
-        {
-            throw new ApiException(ApiProblems.Of(400, "uscc.invalid", $"uscc: {error}", "uscc"));
-        }
+        var code = ParseUscc(uscc);
         await using var command = app.Store.DataSource.CreateCommand("SELECT enterprise_id, county_code FROM enterprises WHERE uscc = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = code.Value });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -83,6 +80,10 @@ public sealed class ApiScope(LedgerApp app)
             ? new ScopedEnterprise(reader.GetGuid(0), code.Value, reader.GetString(1))
             : throw ApiException.NotFound($"enterprise {code.Value}");
     }
+
+    /// <summary>A USCC of a route: 400 naming uscc when it is not one.</summary>
+    public static Uscc ParseUscc(string uscc) =>
+        Uscc.TryParse(uscc, out var code, out var error) ? code : throw new ApiException(ApiProblems.Of(400, "uscc.invalid", $"uscc: {error}", "uscc"));
 
     public async Task<Designations.DesignationState> DesignationAsync(ApiUser user, Guid designationId, CancellationToken cancellationToken)
     {

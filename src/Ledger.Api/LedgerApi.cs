@@ -2,6 +2,7 @@ using Ledger.EventStore;
 using Ledger.EventStore.Migrations;
 using Ledger.Reference;
 using Ledger.Treasury;
+using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +35,11 @@ public static class LedgerApi
         builder.WebHost.UseUrls(urls ?? (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } configured ? configured : DefaultUrls));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ApiPipeline.MaxBodyBytes);
         LedgerApp.Register(builder, database, reference, options);
+        var answers = new CommandAnswers(options.Clock);
+        builder.Services.AddSingleton(answers);
+        builder.Services.ConfigureMarten(marten => marten.Listeners.Add(answers));
         builder.Services.AddSingleton(services => new ApiUsers(database.App, reference, options.Clock));
+        builder.Services.AddSingleton(services => new ReadLogWriter(database.App));
         builder.Services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = ApiJson.Output.PropertyNamingPolicy;

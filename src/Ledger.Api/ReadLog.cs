@@ -8,18 +8,12 @@ namespace Ledger.Api;
 /// <summary>Who read which enterprise history or event page, and when (<c>api_read_log</c>, append-only; not events, so reading never moves the chain).</summary>
 public static class ReadLog
 {
-    public static async Task RecordAsync(LedgerApp app, ApiUser user, string resource, string detail, CancellationToken cancellationToken)
+    /// <summary>Records a read; returns once its entry committed (<see cref="ReadLogWriter"/> commits concurrent reads' entries together).</summary>
+    public static Task RecordAsync(LedgerApp app, ApiUser user, string resource, string detail, CancellationToken cancellationToken)
     {
         // The ledger's clock, as for every other instant it records (not the database's now()).
         var at = app.Host.Services.GetRequiredService<IClock>().GetCurrentInstant();
-        await using var command = app.Store.DataSource.CreateCommand(
-            "INSERT INTO api_read_log (read_at, user_name, role, resource, detail) VALUES ($1, $2, $3, $4, $5)");
-        command.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeUtc() });
-        command.Parameters.Add(new NpgsqlParameter { Value = user.Name });
-        command.Parameters.Add(new NpgsqlParameter { Value = user.Role });
-        command.Parameters.Add(new NpgsqlParameter { Value = resource });
-        command.Parameters.Add(new NpgsqlParameter { Value = detail });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return app.Host.Services.GetRequiredService<ReadLogWriter>().RecordAsync(new ReadLogRow(at, user.Name, user.Role, resource, detail), cancellationToken);
     }
 
     public static async Task<IReadOnlyList<ReadLogEntry>> ListAsync(LedgerApp app, long from, int limit, CancellationToken cancellationToken)

@@ -18,12 +18,23 @@ public sealed partial class EventStore
         "e.correlation_id, e.causation_id, e.timestamp, c.chained_at, c.hash FROM mt_events e JOIN event_chain c ON c.seq_id = e.seq_id ";
 
     /// <summary>
-    /// Folds a stream with a pure evolve function, read through Marten, up to <paramref name="limit"/>: a version,
-    /// a seq, a chain position or an instant (the last two go through the chain's commit order).
+    /// Folds a stream with a pure evolve function up to <paramref name="limit"/>: a version, a seq, a chain position or an
+    /// instant (the last two go through the chain's commit order). Without a limit the fold starts from this process's
+    /// cached fold of the stream, if any, and reads only the events after it (see <see cref="FoldCacheCapacity"/>).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="initial"/> must depend on the stream alone and <typeparamref name="T"/> must be immutable: a cached
+    /// fold is handed to every caller, keyed by stream, state type and evolve function.
+    /// </remarks>
     public async Task<Aggregated<T>> AggregateStreamAsync<T>(Guid streamId, T initial, Func<T, object, T> evolve, ReadLimit? limit = null, CancellationToken cancellationToken = default)
     {
-        var version = await VersionAtAsync(streamId, limit ?? ReadLimit.None, cancellationToken);
+        if (limit is null || limit == ReadLimit.None)
+        {
+            var fold = new StreamFold<T>(streamId, initial, evolve);
+            await AggregateStreamsAsync([fold], cancellationToken);
+            return fold.Result;
+        }
+        var version = await VersionAtAsync(streamId, limit, cancellationToken);
         if (version == 0)
         {
             return new Aggregated<T>(initial, 0);
@@ -37,6 +48,62 @@ public sealed partial class EventStore
         }
         return new Aggregated<T>(state, events.Count == 0 ? 0 : events[^1].Version);
     }
+
+    /// <summary>
+    /// The current folds of several streams in one round trip (a command reads its award's designation, policy, budget
+    /// line and payee at once), each from its cached fold, if any, and the events after it: see
+    /// <see cref="AggregateStreamAsync{T}"/>. Afterwards each fold's <see cref="StreamFold{T}.Result"/> holds its state.
+    /// </summary>
+    public async Task AggregateStreamsAsync(IReadOnlyList<StreamFold> folds, CancellationToken cancellationToken = default)
+    {
+        var after = new long[folds.Count];
+        for (var i = 0; i < folds.Count; i++)
+        {
+            after[i] = folds[i].Start(_folds);
+        }
+        // One row per fold and event after its start; a stream folded twice (two state types) is read twice.
+        await using var command = DataSource.CreateCommand(
+            "SELECT k.fold, e.version, e.type, e.data::text FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS k(stream_id, after, fold) " +
+            "JOIN mt_events e ON e.stream_id = k.stream_id AND e.version > k.after ORDER BY k.fold, e.version");
+        command.Parameters.Add(new NpgsqlParameter { Value = folds.Select(f => f.StreamId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
+        command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, folds.Count).ToArray() });
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var fold = folds[reader.GetInt32(0)];
+                var version = reader.GetInt64(1);
+                fold.Apply(version, JsonSerializer.Deserialize(reader.GetString(3), Types.TypeOf(reader.GetString(2)), LedgerJson.Options)
+                    ?? throw new InvalidOperationException($"event {version} of stream {fold.StreamId} holds null"));
+            }
+        }
+        foreach (var fold in folds)
+        {
+            fold.Finish(_folds);
+        }
+    }
+
+    /// <summary>
+    /// This process's cached fold of the stream, if any, without asking the database: it may be behind the stream, so it
+    /// serves only what the stream never changes once written (an award's designation and enterprise).
+    /// </summary>
+    public Aggregated<T>? CachedFold<T>(StreamFold<T> fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        return fold.Cached(_folds);
+    }
+
+    /// <summary>How many folded streams a store keeps per process (the least recently used go first).</summary>
+    public const int FoldCacheCapacity = 20_000;
+
+    /// <summary>
+    /// The current folds, by stream, state type and evolve function. Correct with writers in other processes because the
+    /// database is always asked for what is newer (versions of a stream only grow, and an event at or below a version
+    /// already read can never be committed later); the cache never answers for a conflict, which the expected version of
+    /// an append still settles.
+    /// </summary>
+    private readonly BoundedCache<(Guid Stream, Type State, System.Reflection.MethodInfo Evolve), object> _folds = new(FoldCacheCapacity);
 
     /// <summary>
     /// The events of many streams at once, each stream's in version order (streams that do not exist are absent): how an

@@ -4,10 +4,10 @@ using Wolverine.Runtime;
 namespace Ledger;
 
 /// <summary>
-/// The one path every command takes inside its Wolverine handler: answer a retried idempotency key with its first
-/// result, else decide (load state, run the pure decider) and append what was decided — every stream at its own
-/// expected version, the idempotency record and any follow-up message — in the handler's one Marten session,
-/// committed once. A concurrent change to a stream it decided on surfaces as <see cref="ConcurrencyException"/>.
+/// The one path every command takes inside its Wolverine handler: decide (load state, run the pure decider) and append
+/// what was decided — every stream at its own expected version, the idempotency record and any follow-up message — in
+/// the handler's one Marten session, committed once; a retried idempotency key is answered with its first result. A
+/// concurrent change to a stream it decided on surfaces as <see cref="ConcurrencyException"/>.
 /// </summary>
 public sealed class CommandRunner(EventStore.EventStore store)
 {
@@ -23,16 +23,13 @@ public sealed class CommandRunner(EventStore.EventStore store)
         IReadOnlyList<object>? followUps = null)
     {
         var fingerprint = context.IdempotencyKey is null ? null : Fingerprint.Of(fingerprintPayload);
-        if (context.IdempotencyKey is { } key && await store.IdempotentResultAsync(key, fingerprint!, cancellationToken) is { } first)
-        {
-            return first;
-        }
         try
         {
             var appends = (await decide(cancellationToken)).Where(a => a.Events.Count > 0).ToList();
             if (appends.Count == 0)
             {
-                return null;
+                // Deciding nothing may be a retry of a command that decided something the first time.
+                return context.IdempotencyKey is { } key ? await store.IdempotentResultAsync(key, fingerprint!, cancellationToken) : null;
             }
             var session = context.Session ?? throw new InvalidOperationException("commands run inside their Wolverine handler, which provides the session");
             var pending = EventStore.EventStore.Stage(session, new CommandAppend(appends, context.Metadata(reason), fingerprint));
@@ -46,9 +43,11 @@ public sealed class CommandRunner(EventStore.EventStore store)
         }
         catch (Exception e) when (context.IdempotencyKey is { } raced && e is ConcurrencyException or IdempotencyRaceException or DomainException)
         {
-            // Two first uses of one key ran at once and the other committed first — before this one's commit, or even
-            // before it decided (then the decider refuses what the winner did). Answer with the winner's result (or, for
-            // a different command under the key, the typed refusal); a failed save left nothing pending.
+            // The key was used before: a retry, or two first uses at once of which the other committed first. The key is
+            // not looked up before deciding (a round trip every command would pay): a retry decides again, and either the
+            // decider refuses what the first use did, or the commit meets the key's primary key. Either way the answer is
+            // the first result (or, for a different command under the key, the typed refusal); a failed save left nothing
+            // pending.
             if (await store.IdempotentResultAsync(raced, fingerprint!, cancellationToken) is { } winner)
             {
                 // The follow-ups this attempt published went down with its transaction, but Wolverine would still send

@@ -161,6 +161,9 @@ public sealed class AwardHandler(CommandRunner runner, ReferenceData reference)
     public Task<Aggregated<AwardAccount>> LoadAsync(Guid awardId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
         Store.AggregateStreamAsync(awardId, AwardAccount.Initial, AwardAccount.Fold, limit, cancellationToken);
 
+    /// <summary>The award's stream as a fold to read together with others (<see cref="EventStore.EventStore.AggregateStreamsAsync"/>).</summary>
+    public static StreamFold<AwardAccount> Fold(Guid awardId) => new(awardId, AwardAccount.Initial, AwardAccount.Fold);
+
     /// <summary>The awards matching a filter on the <c>awards</c> table, each folded from its stream.</summary>
     public async Task<IReadOnlyList<AwardState>> AwardsAsync(string where, CancellationToken cancellationToken, params object[] parameters) =>
         [.. (await AccountsAsync(where, cancellationToken, parameters)).Select(a => a.Award)];

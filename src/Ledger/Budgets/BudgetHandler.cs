@@ -23,7 +23,12 @@ public sealed class BudgetHandler(CommandRunner runner, ReferenceData reference)
         }, command.Reason, cancellationToken);
 
     public Task<Aggregated<BudgetLine>> LoadAsync(BudgetLineKey key, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
-        runner.Store.AggregateStreamAsync(BudgetLineKey.StreamId(key), BudgetLine.Initial(key), (s, e) => BudgetLine.Evolve(s, (IBudgetEvent)e), limit, cancellationToken);
+        runner.Store.AggregateStreamAsync(BudgetLineKey.StreamId(key), BudgetLine.Initial(key), Evolve, limit, cancellationToken);
+
+    /// <summary>The line's stream as a fold to read together with others (<see cref="EventStore.EventStore.AggregateStreamsAsync"/>).</summary>
+    public static StreamFold<BudgetLine> Fold(BudgetLineKey key) => new(BudgetLineKey.StreamId(key), BudgetLine.Initial(key), Evolve);
+
+    private static BudgetLine Evolve(BudgetLine state, object e) => BudgetLine.Evolve(state, (IBudgetEvent)e);
 
     // The line's version is the one decided on: a cut (or an appropriation) never races another change to the line.
     private static StreamAppend Append(Aggregated<BudgetLine> line, IBudgetEvent @event) =>

@@ -140,7 +140,12 @@ public sealed class DesignationHandler(CommandRunner runner, ReferenceData refer
     }
 
     public Task<Aggregated<DesignationState>> LoadAsync(Guid designationId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
-        Store.AggregateStreamAsync(designationId, DesignationState.Initial, (s, e) => DesignationDecider.Evolve(s, (IDesignationEvent)e), limit, cancellationToken);
+        Store.AggregateStreamAsync(designationId, DesignationState.Initial, Evolve, limit, cancellationToken);
+
+    /// <summary>The designation's stream as a fold to read together with others (<see cref="EventStore.EventStore.AggregateStreamsAsync"/>).</summary>
+    public static StreamFold<DesignationState> Fold(Guid designationId) => new(designationId, DesignationState.Initial, Evolve);
+
+    private static DesignationState Evolve(DesignationState state, object e) => DesignationDecider.Evolve(state, (IDesignationEvent)e);
 
     public async Task<IReadOnlyList<DesignationState>> EnterpriseDesignationsAsync(Guid enterpriseId, CancellationToken cancellationToken = default) =>
         [.. (await EnterpriseDesignationStreamsAsync(enterpriseId, cancellationToken)).Select(d => d.State)];

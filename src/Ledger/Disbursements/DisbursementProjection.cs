@@ -17,33 +17,49 @@ public sealed class DisbursementProjection : IReadProjection
             case DisbursementRequested e:
                 writer.Insert(Disbursements,
                     e.DisbursementId, e.AwardId, e.EnterpriseId, new Lookup(ReadTables.Awards, e.AwardId, "county_code"),
-                    BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan, "requested", 0, null, null, null);
+                    BudgetLineKey.LevelName(e.Level), e.DivisionCode, e.PlannedYear, e.Amount.Yuan, StatusAfter(e), 0, null, null, null);
                 break;
             case DisbursementApproved e:
                 writer.Increment(Disbursements, [e.DisbursementId], new Delta("approvals", 1));
                 if (e.Final)
                 {
-                    SetStatus(writer, e.DisbursementId, "approved");
+                    SetStatus(writer, e);
                 }
                 break;
             case DisbursementRejected e:
-                SetStatus(writer, e.DisbursementId, "rejected");
+                SetStatus(writer, e);
                 break;
             case DisbursementCancelled e:
-                SetStatus(writer, e.DisbursementId, "cancelled");
+                SetStatus(writer, e);
                 break;
             case DisbursementPaid e:
                 writer.Insert(ReadTables.Vouchers, e.VoucherNumber, e.AwardId, e.DisbursementId);
                 writer.Update(Disbursements, [e.DisbursementId],
-                    new("status", "paid"), new("voucher_number", e.VoucherNumber), new("value_date", Sql.Date(e.ValueDate)),
+                    new("status", StatusAfter(e)), new("voucher_number", e.VoucherNumber), new("value_date", Sql.Date(e.ValueDate)),
                     new("paid_county_code", (object?)e.CountyCode ?? new Lookup(ReadTables.Awards, e.AwardId, "county_code")));
                 break;
             case DisbursementReturned e:
-                SetStatus(writer, e.DisbursementId, "returned");
+                SetStatus(writer, e);
                 break;
         }
     }
 
-    private static void SetStatus(IReadModelWriter writer, Guid disbursementId, string status) =>
-        writer.Update(Disbursements, [disbursementId], new Assignment("status", status));
+    /// <summary>
+    /// The <c>status</c> a disbursement's row holds after one of its events (an approval that does not complete the chain
+    /// leaves it requested): what the API answers a command with before the row is written.
+    /// </summary>
+    public static string StatusAfter(IDisbursementEvent @event) => @event switch
+    {
+        DisbursementRequested => "requested",
+        DisbursementApproved { Final: true } => "approved",
+        DisbursementApproved => "requested",
+        DisbursementRejected => "rejected",
+        DisbursementCancelled => "cancelled",
+        DisbursementPaid => "paid",
+        DisbursementReturned => "returned",
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "not a disbursement event"),
+    };
+
+    private static void SetStatus(IReadModelWriter writer, IDisbursementEvent e) =>
+        writer.Update(Disbursements, [e.DisbursementId], new Assignment("status", StatusAfter(e)));
 }

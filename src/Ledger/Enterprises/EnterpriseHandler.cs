@@ -82,6 +82,9 @@ public sealed class EnterpriseHandler(CommandRunner runner, ReferenceData refere
     public Task<Aggregated<Enterprise?>> LoadAsync(Guid enterpriseId, ReadLimit? limit = null, CancellationToken cancellationToken = default) =>
         runner.Store.AggregateStreamAsync<Enterprise?>(enterpriseId, null, Enterprise.Fold, limit, cancellationToken);
 
+    /// <summary>The enterprise's stream as a fold to read together with others (<see cref="EventStore.EventStore.AggregateStreamsAsync"/>).</summary>
+    public static StreamFold<Enterprise?> Fold(Guid enterpriseId) => new(enterpriseId, null, Enterprise.Fold);
+
     public async Task<Enterprise?> FindAsync(string uscc, CancellationToken cancellationToken = default) =>
         (await LoadAsync(Enterprise.StreamIdFor(Uscc.Parse(uscc)), null, cancellationToken)).State;
 }

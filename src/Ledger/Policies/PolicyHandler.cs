@@ -45,5 +45,10 @@ public sealed class PolicyHandler(CommandRunner runner, ReferenceData reference,
         }, command.Reason, cancellationToken);
 
     public static Task<Aggregated<AwardPolicyState>> LoadAsync(EventStore.EventStore store, Guid policyId, ReadLimit? limit, CancellationToken cancellationToken) =>
-        store.AggregateStreamAsync(policyId, AwardPolicyState.Initial, (s, e) => AwardPolicyDecider.Evolve(s, (IAwardPolicyEvent)e), limit, cancellationToken);
+        store.AggregateStreamAsync(policyId, AwardPolicyState.Initial, Evolve, limit, cancellationToken);
+
+    /// <summary>The policy's stream as a fold to read together with others (<see cref="EventStore.EventStore.AggregateStreamsAsync"/>).</summary>
+    public static StreamFold<AwardPolicyState> Fold(Guid policyId) => new(policyId, AwardPolicyState.Initial, Evolve);
+
+    private static AwardPolicyState Evolve(AwardPolicyState state, object e) => AwardPolicyDecider.Evolve(state, (IAwardPolicyEvent)e);
 }

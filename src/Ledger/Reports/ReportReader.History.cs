@@ -10,9 +10,35 @@ namespace Ledger.Reports;
 public sealed partial class ReportReader
 {
     /// <summary>An enterprise's whole award history in chain order, each line with the event that proves it.</summary>
-    public async Task<EnterpriseHistory> HistoryAsync(string uscc, Instant? asOf = null, CancellationToken cancellationToken = default)
+    public async Task<EnterpriseHistory> HistoryAsync(string uscc, Instant? asOf = null, CancellationToken cancellationToken = default) =>
+        await HistoryWithinAsync(uscc, null, asOf, cancellationToken)
+            ?? throw new DomainException("enterprise.not-found", $"uscc: no enterprise {Uscc.Parse(uscc).Value} is registered.");
+
+    /// <summary>
+    /// The history of an enterprise registered (now) inside <paramref name="within"/>'s subtree, or null — for one outside
+    /// it as for one not registered, so a scoped caller cannot tell the two apart; null <paramref name="within"/>: anywhere.
+    /// The scope is checked on the enterprise row the history's own batch reads, not by a query of its own.
+    /// </summary>
+    public async Task<EnterpriseHistory?> HistoryWithinAsync(string uscc, string? within, Instant? asOf = null, CancellationToken cancellationToken = default)
     {
         var parsed = Uscc.Parse(uscc);
+        var history = asOf is null
+            ? await CurrentAsync(new HistoryKey(parsed.Value), () => ReadHistoryAsync(parsed, null, cancellationToken), h => h.Point.Position, cancellationToken)
+            : await ReadHistoryAsync(parsed, asOf, cancellationToken);
+        if (history is null || (within is not null && !reference.IsWithin(history.CountyCode, within)))
+        {
+            return null;
+        }
+        return history.Lines.Count == 0 && asOf is not null
+            ? throw new DomainException("enterprise.not-found", $"uscc: enterprise {parsed.Value} was not registered as of {asOf}.")
+            : history;
+    }
+
+    private sealed record HistoryKey(string Uscc);
+
+    /// <summary>The history of a registered enterprise, or null.</summary>
+    private async Task<EnterpriseHistory?> ReadHistoryAsync(Uscc parsed, Instant? asOf, CancellationToken cancellationToken)
+    {
         var enterpriseId = Enterprise.StreamIdFor(parsed);
         var point = asOf is not null ? await PointAsync(asOf, cancellationToken) : null;
         string? name = null, county = null;
@@ -56,11 +82,7 @@ public sealed partial class ReportReader
         }
         if (name is null || county is null)
         {
-            throw new DomainException("enterprise.not-found", $"uscc: no enterprise {parsed.Value} is registered.");
-        }
-        if (lines.Count == 0 && asOf is not null)
-        {
-            throw new DomainException("enterprise.not-found", $"uscc: enterprise {parsed.Value} was not registered as of {asOf}.");
+            return null;
         }
         return new EnterpriseHistory(enterpriseId, parsed.Value, name, county, point, lines);
     }

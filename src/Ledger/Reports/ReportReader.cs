@@ -33,6 +33,48 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
         return new ReportPoint((long)(await command.ExecuteScalarAsync(cancellationToken))!, null);
     }
 
+    /// <summary>How many current answers (totals, histories) the reader keeps, each with the chain head it was read at.</summary>
+    public const int CurrentAnswersCapacity = 4_096;
+
+    private readonly BoundedCache<object, (Stamp Stamp, object Answer)> _current = new(CurrentAnswersCapacity);
+
+    /// <summary>What a current answer was read at: the chain's head, and which read tables (a rebuild swaps new ones in).</summary>
+    private readonly record struct Stamp(long Head, long Tables);
+
+    // Every read table is swapped by one rebuild transaction, so one table's identity stands for the set.
+    private const string StampSql = "SELECT coalesce(max(position), 0), to_regclass('public.annual_totals')::oid::bigint FROM event_chain";
+
+    /// <summary>
+    /// A current (not as-of) answer, from the cache while the chain's head has not moved since it was read, else read
+    /// again. Every change to the read tables is an event's, and every event commit moves the head; a rebuild, which
+    /// writes no event, swaps in new tables. So an answer read at head H from these tables is the answer for as long as
+    /// both stay, in this process or any other's (docs/decisions.md, HTTP). <paramref name="read"/> takes the head in
+    /// its own batch, before the statements of its answer, so the answer holds at least what the head holds; if it held
+    /// more, the head has moved past H and H is never asked again.
+    /// </summary>
+    private async Task<T?> CurrentAsync<T>(object key, Func<Task<T?>> read, Func<T, long> head, CancellationToken cancellationToken)
+        where T : class
+    {
+        Stamp now;
+        await using (var command = DataSource.CreateCommand(StampSql))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            now = new Stamp(reader.GetInt64(0), reader.GetInt64(1));
+        }
+        if (_current.TryGet(key, out var held) && held.Stamp == now)
+        {
+            return (T)held.Answer;
+        }
+        var answer = await read();
+        if (answer is not null)
+        {
+            var at = now with { Head = head(answer) };
+            _current.Set(key, (at, answer), h => h.Stamp.Head < at.Head || h.Stamp.Tables != at.Tables);
+        }
+        return answer;
+    }
+
     private string[] Divisions(string jurisdiction) => _subtrees.GetOrAdd(jurisdiction, j => Subtree.Of(reference, j));
 
     private string DivisionName(string code) => reference.FindDivision(code)?.Name ?? code;
@@ -41,6 +83,13 @@ public sealed partial class ReportReader(EventStore.EventStore store, ReferenceD
     public async Task<TotalsReport> TotalsAsync(TotalsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return query.AsOf is null
+            ? (await CurrentAsync(query, () => ReadTotalsAsync(query, cancellationToken), r => r.Point.Position, cancellationToken))!
+            : (await ReadTotalsAsync(query, cancellationToken))!;
+    }
+
+    private async Task<TotalsReport?> ReadTotalsAsync(TotalsQuery query, CancellationToken cancellationToken)
+    {
         var counties = Divisions(query.Jurisdiction);
         var issuers = query.Issuer is { } issuer ? Divisions(issuer) : null;
         // As of an instant, its position first (it may wait for a commit in flight); now, the head comes in the same batch.
