@@ -310,21 +310,14 @@ public sealed class BulkReadModel(IReadOnlyList<IReadProjection> projections)
 
         private Dictionary<RowKey, object?[]> Sums(ReadTable table) => _sums.TryGetValue(table, out var sums) ? sums : _sums[table] = [];
 
-        private object?[] Resolve(ReadTable table, object?[] values)
-        {
-            if (values.Length != table.Columns.Count)
-            {
-                throw new ArgumentException($"A write to {table.Name} must give a value for every column.");
-            }
-            return [.. values.Select(Value)];
-        }
+        private object?[] Resolve(ReadTable table, object?[] values) => table.RowOf(values, Looked);
+
+        private object? Value(object? value) => value is Lookup lookup ? Looked(lookup) : value;
 
         // A row neither read nor written by this commit is in no table: the sub-select would find nothing either.
-        private object? Value(object? value) =>
-            value is Lookup lookup
-                ? Rows(lookup.Table).TryGetValue(new RowKey([lookup.Key]), out var row) ? row.Values[lookup.Table.Ordinal(lookup.Column)] : null
-                : value;
+        private object? Looked(Lookup lookup) =>
+            Rows(lookup.Table).TryGetValue(new RowKey([lookup.Key]), out var row) ? row.Values[lookup.Table.Ordinal(lookup.Column)] : null;
 
-        private static RowKey KeyOf(ReadTable table, object?[] row) => new(row[..table.KeyCount]);
+        private static RowKey KeyOf(ReadTable table, object?[] row) => table.KeyOf(row);
     }
 }

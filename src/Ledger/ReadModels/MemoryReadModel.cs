@@ -144,23 +144,12 @@ public sealed class MemoryReadModel : IReadModelWriter
     private Dictionary<RowKey, object?[]> Rows(ReadTable table) =>
         _tables.TryGetValue(table, out var rows) ? rows : throw new InvalidOperationException($"{table.Name} is not one of the rebuilt tables.");
 
-    private object?[] Resolve(ReadTable table, object?[] values)
-    {
-        if (values.Length != table.Columns.Count)
-        {
-            throw new ArgumentException($"A write to {table.Name} must give a value for every column.");
-        }
-        return [.. values.Select(Value)];
-    }
+    private object?[] Resolve(ReadTable table, object?[] values) => table.RowOf(values, Looked);
 
-    private object? Value(object? value)
-    {
-        if (value is not Lookup lookup)
-        {
-            return value;
-        }
-        return Rows(lookup.Table).TryGetValue(new RowKey([lookup.Key]), out var row) ? row[lookup.Table.Ordinal(lookup.Column)] : null;
-    }
+    private object? Value(object? value) => value is Lookup lookup ? Looked(lookup) : value;
 
-    private static RowKey KeyOf(ReadTable table, object?[] row) => new(row[..table.KeyCount]);
+    private object? Looked(Lookup lookup) =>
+        Rows(lookup.Table).TryGetValue(new RowKey([lookup.Key]), out var row) ? row[lookup.Table.Ordinal(lookup.Column)] : null;
+
+    private static RowKey KeyOf(ReadTable table, object?[] row) => table.KeyOf(row);
 }

@@ -32,6 +32,22 @@ public sealed class ReadTable
     public int Ordinal(string column) =>
         _ordinals.TryGetValue(column, out var ordinal) ? ordinal : throw new ArgumentException($"{Name} has no column {column}", nameof(column));
 
+    /// <summary>
+    /// A written row for an in-memory writer (rebuild, bulk import commit): every column given, each <see cref="Lookup"/>
+    /// replaced by what <paramref name="lookUp"/> finds.
+    /// </summary>
+    internal object?[] RowOf(object?[] values, Func<Lookup, object?> lookUp)
+    {
+        if (values.Length != Columns.Count)
+        {
+            throw new ArgumentException($"A write to {Name} must give a value for every column.");
+        }
+        return [.. values.Select(v => v is Lookup lookup ? lookUp(lookup) : v)];
+    }
+
+    /// <summary>The primary key of a full row.</summary>
+    internal RowKey KeyOf(object?[] row) => new(row[..KeyCount]);
+
     public override string ToString() => Name;
 }
 
