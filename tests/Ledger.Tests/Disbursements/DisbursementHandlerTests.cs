@@ -165,6 +165,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         var award = await XishanAwardAsync();
         await AppropriateAsync(1_000_000m);
         var disbursement = await RequestAsync(award, 200_000m);
+        await HoldFirstAppendAsync(TimeSpan.FromMilliseconds(500));
 
         var outcomes = await RaceAsync(50, i => ApproveAsync(award, disbursement, $"approver-{i}"));
 
@@ -181,6 +182,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
         await AppropriateAsync(1_000_000m);
         var disbursement = await RequestAsync(award, 200_000m);
         await ApproveAsync(award, disbursement);
+        await HoldFirstAppendAsync(TimeSpan.FromMilliseconds(500));
 
         var outcomes = await RaceAsync(50, i => PayAsync(award, disbursement, $"V-{i:D4}"));
 
@@ -195,6 +197,7 @@ public sealed class DisbursementHandlerTests : LedgerFixture
     public async Task Fifty_concurrent_requests_against_one_award_never_commit_more_than_the_award()
     {
         var award = await XishanAwardAsync();
+        await HoldFirstAppendAsync(TimeSpan.FromMilliseconds(500));
 
         var outcomes = await RaceAsync(50, i => RequestAsync(award, 40_000m, $"clerk-{i}"));
 

@@ -50,6 +50,21 @@ public abstract class LedgerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Holds the first event appended from now on inside its transaction for <paramref name="hold"/>, so that callers
+    /// started together load the stream while it is still uncommitted and reach the append with a stale version: a
+    /// race test then exercises the race however fast the machine runs one caller after another.
+    /// </summary>
+    protected async Task HoldFirstAppendAsync(TimeSpan hold)
+    {
+        await using var command = Database.Owner.CreateCommand(
+            "CREATE SEQUENCE test_held_appends; " +
+            "CREATE FUNCTION test_hold_first_append() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS " +
+            $"$$ BEGIN IF nextval('test_held_appends') = 1 THEN PERFORM pg_sleep({hold.TotalSeconds.ToString(CultureInfo.InvariantCulture)}); END IF; RETURN NEW; END $$; " +
+            "CREATE TRIGGER test_hold_first_append BEFORE INSERT ON mt_events FOR EACH ROW EXECUTE FUNCTION test_hold_first_append()");
+        await command.ExecuteNonQueryAsync();
+    }
+
     protected static Caller As(string actor, string role = "clerk", string? key = null) => new(actor, role, key);
 
     /// <summary>A valid USCC registered in <paramref name="division"/>: the first 17 characters made up, the check character computed.</summary>
