@@ -289,8 +289,18 @@ public static class ApiPipeline
     }
 
     /// <summary>
-    /// Claims the key for this request; false when it was claimed before. The claim commits without waiting for the WAL
-    /// flush: a claim a crash loses is one whose request never committed anything either, because every later commit
+    /// How long an unanswered claim holds its key. A request that is still unanswered this long after its claim never
+    /// finished (its process ended mid-request): the same request (same user, route and body) may then claim the key
+    /// again and run. Running it again is safe because the ledger's own idempotency holds behind the key: a command that
+    /// did commit is answered with its first result. Far longer than any request runs, so a running request is never
+    /// overtaken.
+    /// </summary>
+    public static readonly Duration ClaimLease = Duration.FromMinutes(5);
+
+    /// <summary>
+    /// Claims the key for this request; false when it was claimed before and that claim still holds (answered, running,
+    /// another request's, or unanswered for less than <see cref="ClaimLease"/>). The claim commits without waiting for the
+    /// WAL flush: a claim a crash loses is one whose request never committed anything either, because every later commit
     /// that waits for the flush — the command's, the stored answer's — flushes the claim with it (docs/decisions.md, HTTP).
     /// </summary>
     public static async Task<bool> ClaimAsync(NpgsqlDataSource store, string key, string fingerprint, Instant at, CancellationToken cancellationToken)
@@ -298,11 +308,15 @@ public static class ApiPipeline
         // One round trip: a batch's statements run in one implicit transaction, which the setting is local to.
         await using var batch = store.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        // Taking over an abandoned claim locks its row: of two retries at once, the second sees the first's new claim time.
         var claim = new NpgsqlBatchCommand(
-            "INSERT INTO api_requests (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING");
+            "INSERT INTO api_requests AS r (idempotency_key, fingerprint, created_at) VALUES ($1, $2, $3) " +
+            "ON CONFLICT (idempotency_key) DO UPDATE SET created_at = excluded.created_at " +
+            "WHERE r.status IS NULL AND r.fingerprint = excluded.fingerprint AND r.created_at < $4");
         claim.Parameters.Add(new NpgsqlParameter { Value = key });
         claim.Parameters.Add(new NpgsqlParameter { Value = fingerprint });
         claim.Parameters.Add(new NpgsqlParameter { Value = at.ToDateTimeUtc() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = (at - ClaimLease).ToDateTimeUtc() });
         batch.BatchCommands.Add(claim);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         return claim.RecordsAffected == 1;
@@ -315,7 +329,7 @@ public static class ApiPipeline
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment.", "Idempotency-Key"));
+            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment (a request that never finished frees its key {(int)ClaimLease.TotalMinutes} minutes after it began).", "Idempotency-Key"));
         }
         if (reader.GetString(0) != fingerprint)
         {
@@ -323,7 +337,7 @@ public static class ApiPipeline
         }
         if (reader.IsDBNull(1))
         {
-            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment.", "Idempotency-Key"));
+            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment (a request that never finished frees its key {(int)ClaimLease.TotalMinutes} minutes after it began).", "Idempotency-Key"));
         }
         return Results.Text(reader.GetString(3), reader.GetString(2), Encoding.UTF8, reader.GetInt32(1));
     }

@@ -35,6 +35,39 @@ public sealed class CommandAnswerFacts(ApiFixture api) : IClassFixture<ApiFixtur
         await SendAsync($"/api/disbursements/{cancelled}/cancel", clerk, new { reason = "重复申请" }, HttpStatusCode.OK, "cancelled");
     }
 
+    [Fact]
+    public async Task A_request_a_process_left_unanswered_answers_409_until_its_claim_lapses_then_its_retry_gets_the_first_answer()
+    {
+        var (_, award) = await api.AwardAsync();
+        var clerk = await api.TokenAsync("lease-clerk", "clerk");
+        var key = Guid.NewGuid().ToString();
+        var first = await api.PostAsync("/api/disbursements", clerk, Request(award), key);
+        first.Status.ShouldBe(HttpStatusCode.Created, first.Body.ToString());
+
+        // As if the process ended after the claim and before the answer was stored: the claim stays, unanswered (claims are
+        // timed by the server clock, which the fixture holds still, so a claim ages by moving its time back).
+        await ForgetAnswerAsync(key, "0 minutes");
+        var running = await api.PostAsync("/api/disbursements", clerk, Request(award), key);
+        running.Status.ShouldBe(HttpStatusCode.Conflict);
+        running.Body.GetProperty("code").GetString().ShouldBe("idempotency.in-flight");
+
+        await ForgetAnswerAsync(key, $"{ApiPipeline.ClaimLease.TotalMinutes + 1} minutes");
+        var retried = await api.PostAsync("/api/disbursements", clerk, Request(award), key);
+        retried.Status.ShouldBe(HttpStatusCode.Created, retried.Body.ToString());
+        retried.Body.ToString().ShouldBe(first.Body.ToString());
+        (await api.App.Awards.LoadAsync(award, null, CancellationToken.None)).State.Disbursements.Count.ShouldBe(1, "the retry ran the command again: one effect");
+        (await api.PostAsync("/api/disbursements", clerk, Request(award), key)).Body.ToString().ShouldBe(first.Body.ToString());
+
+        async Task ForgetAnswerAsync(string idempotencyKey, string age)
+        {
+            await using var forget = api.Database.Owner.CreateCommand(
+                "UPDATE api_requests SET status = NULL, content_type = NULL, body = NULL, completed_at = NULL, created_at = created_at - $2::interval WHERE idempotency_key = $1");
+            forget.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+            forget.Parameters.Add(new NpgsqlParameter { Value = age });
+            (await forget.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+    }
+
     /// <summary>Sends one command and checks its stored answer: the events' transaction, the read tables' values, the HTTP answer.</summary>
     private async Task<(JsonElement Body, Guid Id)> SendAsync(string path, string token, object? body, HttpStatusCode expected, string status)
     {

@@ -43,4 +43,30 @@ public sealed class IdempotencyClaimFacts
         await using var recorded = database.Owner.CreateCommand("SELECT string_agg(idempotency_key || ' ' || synchronous_commit, ', ') FROM claim_settings");
         (await recorded.ExecuteScalarAsync()).ShouldBe("claim-1 off");
     }
+
+    [Fact]
+    public async Task An_unanswered_claim_older_than_the_lease_is_taken_over_by_the_same_request_and_by_nothing_else()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync();
+        var store = database.Owner;
+        var at = Instant.FromUtc(2026, 12, 1, 0, 0);
+        var expired = at + ApiPipeline.ClaimLease + Duration.FromSeconds(1);
+
+        (await ApiPipeline.ClaimAsync(store, "k", "f1", at, CancellationToken.None)).ShouldBeTrue();
+        (await ApiPipeline.ClaimAsync(store, "k", "f1", at + ApiPipeline.ClaimLease - Duration.FromSeconds(1), CancellationToken.None)).ShouldBeFalse("the first request may still be running");
+        (await ApiPipeline.ClaimAsync(store, "k", "f2", expired, CancellationToken.None)).ShouldBeFalse("another request under the key never takes it");
+        (await ApiPipeline.ClaimAsync(store, "k", "f1", expired, CancellationToken.None)).ShouldBeTrue("the same request, its first attempt abandoned");
+        (await ApiPipeline.ClaimAsync(store, "k", "f1", expired + Duration.FromSeconds(1), CancellationToken.None)).ShouldBeFalse("the new claim holds in its turn");
+        await using (var claimedAt = store.CreateCommand("SELECT created_at FROM api_requests WHERE idempotency_key = 'k'"))
+        {
+            ((DateTime)(await claimedAt.ExecuteScalarAsync())!).ShouldBe(expired.ToDateTimeUtc());
+        }
+
+        (await ApiPipeline.ClaimAsync(store, "answered", "f1", at, CancellationToken.None)).ShouldBeTrue();
+        await using (var answer = store.CreateCommand("UPDATE api_requests SET status = 201, content_type = 'application/json', body = '{}' WHERE idempotency_key = 'answered'"))
+        {
+            await answer.ExecuteNonQueryAsync();
+        }
+        (await ApiPipeline.ClaimAsync(store, "answered", "f1", expired + ApiPipeline.ClaimLease, CancellationToken.None)).ShouldBeFalse("an answered key is replayed, never run again");
+    }
 }
