@@ -405,5 +405,13 @@ public static class HttpBenchmark
         Console.WriteLine($"PostgreSQL {reader.GetString(0)} ({reader.GetString(1)}), data in {server.DataRoot} ({Stats.FileSystemOf(server.DataRoot)})");
         Console.WriteLine($"{Environment.ProcessorCount} cores shared by the server, the web host and the clients; {RuntimeInformation.FrameworkDescription}; " +
             $"Kestrel on {url} (loopback); {Workers} workers x {options.Seconds} s per scenario");
+        // The web host runs in this process, so it runs with this process's JIT settings; ops/ledger.service runs
+        // `ledger up` with DOTNET_TieredPGO=0 and DOTNET_TC_QuickJit=0.
+        var quickJit = Environment.GetEnvironmentVariable("DOTNET_TC_QuickJit");
+        var pgo = Environment.GetEnvironmentVariable("DOTNET_TieredPGO");
+        Console.WriteLine(quickJit == "0" && pgo == "0"
+            ? "JIT: every method fully optimised on its first call (DOTNET_TC_QuickJit=0, DOTNET_TieredPGO=0), as ops/ledger.service runs `ledger up`"
+            : $"JIT: .NET's default tiering (DOTNET_TC_QuickJit={quickJit ?? "unset"}, DOTNET_TieredPGO={pgo ?? "unset"}), as short `ledger` commands run; " +
+              "ops/ledger.service runs `ledger up` with both 0");
     }
 }
