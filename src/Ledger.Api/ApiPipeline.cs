@@ -329,7 +329,7 @@ public static class ApiPipeline
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment (a request that never finished frees its key {(int)ClaimLease.TotalMinutes} minutes after it began).", "Idempotency-Key"));
+            return InFlight(key);
         }
         if (reader.GetString(0) != fingerprint)
         {
@@ -337,10 +337,14 @@ public static class ApiPipeline
         }
         if (reader.IsDBNull(1))
         {
-            return Problem(ApiProblems.Of(409, "idempotency.in-flight", $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment (a request that never finished frees its key {(int)ClaimLease.TotalMinutes} minutes after it began).", "Idempotency-Key"));
+            return InFlight(key);
         }
         return Results.Text(reader.GetString(3), reader.GetString(2), Encoding.UTF8, reader.GetInt32(1));
     }
+
+    private static IResult InFlight(string key) => Problem(ApiProblems.Of(409, "idempotency.in-flight",
+        $"Idempotency-Key: the first request with key {key} is still being answered; retry in a moment (a request that never finished frees its key {(int)ClaimLease.TotalMinutes} minutes after it began).",
+        "Idempotency-Key"));
 
     private static IResult Problem(Problem problem) => Results.Json(problem, ApiJson.Output, "application/problem+json", problem.Status);
 
