@@ -61,10 +61,10 @@ public sealed partial class EventStore
         {
             after[i] = folds[i].Start(_folds);
         }
-        // One row per fold and event after its start; a stream folded twice (two state types) is read twice.
+        // One row per fold and event after its start, in fold and version order; a stream folded twice (two state types)
+        // is read twice. The function keeps one generic plan per session (migrations/0010_stream_fold_read.sql).
         await using var command = DataSource.CreateCommand(
-            "SELECT k.fold, e.version, e.type, e.data::text FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS k(stream_id, after, fold) " +
-            "JOIN mt_events e ON e.stream_id = k.stream_id AND e.version > k.after ORDER BY k.fold, e.version");
+            "SELECT fold, version, type, data FROM stream_events_after($1, $2, $3)");
         command.Parameters.Add(new NpgsqlParameter { Value = folds.Select(f => f.StreamId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = after });
         command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, folds.Count).ToArray() });
