@@ -263,13 +263,13 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                         streams.Add(importId);
                     }
                     // A group appends after every earlier group that wrote one of its streams (a shared budget line): those
-                    // commits land first. Groups that share none commit side by side, two at a time.
+                    // commits land first. Groups that share none commit side by side, three at a time.
                     foreach (var earlier in inFlight.Where(f => f.Streams.Overlaps(streams)).ToList())
                     {
                         await earlier.Commit;
                         inFlight.Remove(earlier);
                     }
-                    while (inFlight.Count >= 2)
+                    while (inFlight.Count >= 3)
                     {
                         var done = await Task.WhenAny(inFlight.Select(f => f.Commit));
                         await done;
