@@ -56,25 +56,15 @@ public sealed partial class EventStore
                 // Marten's expected version is the one after the append.
                 var version => session.Events.Append(append.StreamId, version + events.Length, events),
             };
+            var headers = Headers(metadata, append);
             foreach (var e in action.Events)
             {
                 e.CorrelationId = session.CorrelationId;
                 e.CausationId = session.CausationId;
                 e.UserName = metadata.Actor;
-                e.SetHeader(LedgerHeaders.Role, metadata.Role);
-                e.SetHeader(LedgerHeaders.County, append.CountyCode);
-                e.SetHeader(LedgerHeaders.StreamType, append.StreamType);
-                if (metadata.IdempotencyKey is { } key)
+                foreach (var (name, value) in headers)
                 {
-                    e.SetHeader(LedgerHeaders.IdempotencyKey, key);
-                }
-                if (metadata.Reason is { } reason)
-                {
-                    e.SetHeader(LedgerHeaders.Reason, reason);
-                }
-                if (metadata.OsUser is { } osUser)
-                {
-                    e.SetHeader(LedgerHeaders.OsUser, osUser);
+                    e.SetHeader(name, value);
                 }
             }
             actions.Add((append, action));
@@ -89,6 +79,30 @@ public sealed partial class EventStore
                 idempotencyKey, command.Fingerprint, metadata.Actor, JsonSerializer.Serialize(pending.Planned(), LedgerJson.Options));
         }
         return pending;
+    }
+
+    /// <summary>The headers every event of <paramref name="stream"/> carries: role, county, stream type and, when given, idempotency key, reason and OS user.</summary>
+    private static Dictionary<string, object> Headers(EventMetadata metadata, StreamAppend stream)
+    {
+        var headers = new Dictionary<string, object>
+        {
+            [LedgerHeaders.Role] = metadata.Role,
+            [LedgerHeaders.County] = stream.CountyCode,
+            [LedgerHeaders.StreamType] = stream.StreamType,
+        };
+        if (metadata.IdempotencyKey is { } key)
+        {
+            headers[LedgerHeaders.IdempotencyKey] = key;
+        }
+        if (metadata.Reason is { } reason)
+        {
+            headers[LedgerHeaders.Reason] = reason;
+        }
+        if (metadata.OsUser is { } osUser)
+        {
+            headers[LedgerHeaders.OsUser] = osUser;
+        }
+        return headers;
     }
 
     /// <summary>Saves the session, turning Marten's and PostgreSQL's refusals into the ledger's typed errors.</summary>
@@ -184,6 +198,10 @@ public sealed partial class EventStore
         }
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            {
+                return ConcurrencyException.Deadlock(e);
+            }
             if (inner is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
             {
                 return unique.ConstraintName switch

@@ -106,26 +106,6 @@ public sealed partial class EventStore
         return written;
     }
 
-    /// <summary>The headers <see cref="Stage"/> puts on every event of <paramref name="stream"/>, in its order.</summary>
-    private static Dictionary<string, object> Headers(EventMetadata metadata, StreamAppend stream)
-    {
-        var headers = new Dictionary<string, object>
-        {
-            [LedgerHeaders.Role] = metadata.Role,
-            [LedgerHeaders.County] = stream.CountyCode,
-            [LedgerHeaders.StreamType] = stream.StreamType,
-        };
-        if (metadata.Reason is { } reason)
-        {
-            headers[LedgerHeaders.Reason] = reason;
-        }
-        if (metadata.OsUser is { } osUser)
-        {
-            headers[LedgerHeaders.OsUser] = osUser;
-        }
-        return headers;
-    }
-
     private static async Task WriteNullableAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellationToken)
     {
         if (value is null)

@@ -243,4 +243,55 @@ public sealed class ConcurrencyFacts : TestLedger
         (await Store.ReadStreamAsync(late)).ShouldBeEmpty();
         (await Store.VerifyAsync()).Ok.ShouldBeTrue();
     }
+
+    // Regression: a deadlock that outlasted Marten's own replays reached the caller as a raw 40P01, not the typed conflict.
+    [Fact]
+    public async Task A_command_rolled_back_by_deadlocks_on_every_attempt_is_a_retryable_conflict_and_writes_nothing()
+    {
+        var first = await AppendNewStreamAsync();
+        var second = await AppendNewStreamAsync();
+        // Another writer holds the second stream and, each time the command holds the first and waits for the second,
+        // asks for the first: a cycle. Its own deadlock check waits longer than the command's, so PostgreSQL rolls the
+        // command back, not this writer, which then lets the first stream go (a savepoint) for the command's next attempt.
+        await using var other = await Db.Owner.OpenConnectionAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        async Task OtherAsync(string sql)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, other, transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+        await OtherAsync("SET LOCAL deadlock_timeout = '60s'");
+        await OtherAsync($"SELECT 1 FROM mt_streams WHERE id = '{second}' FOR UPDATE");
+
+        var append = Task.Run(() => Store.AppendAsync(
+            [Samples.Append(first, 1, new SampleNoted(first, "first")), Samples.Append(second, 1, new SampleNoted(second, "second"))], Samples.Metadata()));
+        var deadlocks = 0;
+        for (var polls = 0; !append.IsCompleted && polls < 800; polls++)
+        {
+            await Task.Delay(25);
+            if (await OwnerScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1", other.ProcessID) == 1)
+            {
+                await OtherAsync("SAVEPOINT cycle");
+                await OtherAsync($"SELECT 1 FROM mt_streams WHERE id = '{first}' FOR UPDATE");
+                await OtherAsync("ROLLBACK TO SAVEPOINT cycle");
+                deadlocks++;
+            }
+        }
+        await transaction.RollbackAsync();
+
+        var error = await Should.ThrowAsync<ConcurrencyException>(() => append);
+        deadlocks.ShouldBeGreaterThan(1, "the command was not replayed into a second deadlock: the race was not exercised");
+        error.Retryable.ShouldBeTrue();
+        error.Message.ShouldContain("nothing of this one was written");
+        var inner = error.InnerException;
+        while (inner is not (null or Npgsql.PostgresException))
+        {
+            inner = inner.InnerException;
+        }
+        inner.ShouldBeOfType<Npgsql.PostgresException>().SqlState.ShouldBe(Npgsql.PostgresErrorCodes.DeadlockDetected);
+        (await Store.StreamVersionAsync(first)).ShouldBe(1);
+        (await Store.StreamVersionAsync(second)).ShouldBe(1);
+        (await CountsAsync()).ShouldBe((2L, 2L));
+        (await Store.VerifyAsync()).Ok.ShouldBeTrue();
+    }
 }

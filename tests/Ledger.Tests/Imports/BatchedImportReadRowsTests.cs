@@ -48,19 +48,11 @@ public sealed class BatchedImportReadRowsTests : LedgerFixture
     }
 
     /// <summary>A table's rows as text in one order; an event is named by its stream and version, the same in both ledgers (its id is not).</summary>
-    private static async Task<List<string>> RowsAsync(LedgerApp app, ReadTable table)
+    private static Task<List<string>> RowsAsync(LedgerApp app, ReadTable table)
     {
         var columns = table.Columns.Select(c => c.Name == "event_id" ? "e.stream_id::text || '@' || e.version" : $"t.{c.Name}");
         var join = table.Columns.Any(c => c.Name == "event_id") ? " JOIN mt_events e ON e.id = t.event_id" : "";
-        await using var command = app.Store.DataSource.CreateCommand($"SELECT ROW({string.Join(", ", columns)})::text FROM {table.Name} t{join}");
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
+        return TextRowsAsync(app, $"SELECT ROW({string.Join(", ", columns)})::text FROM {table.Name} t{join}");
     }
 
     [Fact]
