@@ -76,8 +76,8 @@ public static class LedgerApi
     {
         try
         {
-            // schema_migrations belongs to the owner, who migrates; ledger_app is granted nothing on it.
-            await using var command = database.Owner.CreateCommand("SELECT count(*)::int FROM schema_migrations");
+            // The owner writes schema_migrations; ledger_app may read it (migration 0011), on connections kept unreset.
+            await using var command = database.App.CreateCommand("SELECT count(*)::int FROM schema_migrations");
             var applied = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
             var shipped = Migration.Embedded().Count;
             var outbox = await TreasuryOutbox.ReadAsync(database.App, cancellationToken);

@@ -123,12 +123,8 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
         var ledgerHadFacts = (bool)(await facts.ExecuteScalarAsync(cancellationToken))!;
         var run = new Run(this, input, groups, importId, caller, at, batch, progress);
 
-        if (!single)
-        {
-            // A batched import decides every group in memory first and writes only if no row of any group is bad.
-            await run.DecideAsync(writing: false, cancellationToken);
-        }
-        var decided = await run.DecideAsync(writing: true, cancellationToken);
+        // Every group is decided in memory first; the decisions are written only if no row of any group is bad.
+        var decided = await run.DecideAsync(cancellationToken);
         if (!decided.Wrote)
         {
             return new ImportSummary(batch, importId, input.Files, input.RowCount, decided.Counts, 0, 0, false, waited, Duration.Zero);
@@ -189,14 +185,11 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
 
     private sealed record Decided(ImportCounts Counts, bool Wrote, int Written, int Commits, bool Resumed, IReadOnlyList<Guid> IssuedPolicies);
 
-    /// <summary>One pass over the groups of an import: decide each on the ledger's state and, when writing, commit it.</summary>
+    /// <summary>One run of an import: decide every group on the ledger's state, then commit what they decided.</summary>
     private sealed class Run(Importer importer, ImportInput input, IReadOnlyList<ImportInput> groups, Guid importId, Caller caller, Instant at, string batch,
         IProgress<RebuildProgress>? progress)
     {
-        private ImportCounts? _planned;
-        private int _plannedEvents;
-
-        public async Task<Decided> DecideAsync(bool writing, CancellationToken cancellationToken)
+        public async Task<Decided> DecideAsync(CancellationToken cancellationToken)
         {
             var world = new ImportWorld();
             var index = new ImportIndex();
@@ -206,16 +199,12 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
             var resumed = started && !imports.OfType<ImportFinished>().Any();
             var errors = new List<InputRowError>(input.Errors);
             var counts = ImportCounts.Zero;
-            var newEvents = 0;
             var checkedRows = 0;
             _importVersion = imports.Count;
-            _written = 0;
-            _commits = 0;
             var single = input.RowCount <= importer.SingleTransactionRows;
-            var inFlight = new List<(HashSet<Guid> Streams, Task Commit)>();
+            // Each group's commits, as its decisions cut them: written once every group has been decided and no row is bad.
+            var plans = new List<List<IReadOnlyList<StreamAppend>>>();
             var issued = new List<Guid>();
-            try
-            {
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g];
@@ -237,31 +226,64 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                     world.Reset();
                 }
                 checkedRows += group.RowCount;
-                progress?.Report(new RebuildProgress(writing ? "writing rows" : "checking rows", checkedRows, input.RowCount));
+                progress?.Report(new RebuildProgress("checking rows", checkedRows, input.RowCount));
                 errors.AddRange(run.Errors);
                 counts = Add(counts, run.Counts);
-                newEvents += world.NewEvents;
                 issued.AddRange(world.Log.SelectMany(l => l.Events).OfType<AwardPolicyIssued>().Select(p => p.PolicyId));
-                if (writing && errors.Count == 0 && world.NewEvents > 0)
+                if (errors.Count == 0 && world.NewEvents > 0)
                 {
-                    var batches = single ? [.. world.Batches(int.MaxValue)] : world.Batches(importer.EventsPerCommit).ToList();
-                    var streams = batches.SelectMany(b => b.Select(a => a.StreamId)).ToHashSet();
-                    var importEvents = new List<object>();
-                    if (!started)
-                    {
-                        importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, _planned is null ? world.NewEvents : _plannedEvents,
-                            single ? 1 : Math.Max(1, (_plannedEvents + importer.EventsPerCommit - 1) / importer.EventsPerCommit), caller.Actor, at));
-                        started = true;
-                    }
-                    if (single)
-                    {
-                        importEvents.Add(new ImportFinished(importId, batch, counts, caller.Actor, at));
-                    }
-                    if (importEvents.Count > 0)
-                    {
-                        batches[0] = [.. batches[0], ImportAppend(importEvents)];
-                        streams.Add(importId);
-                    }
+                    plans.Add(world.Batches(single ? int.MaxValue : importer.EventsPerCommit).ToList());
+                }
+                world.Settle();
+                var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
+                keep.UnionWith(_figures);
+                world.Evict(keep.Contains);
+                // Every row of an enterprise is in its one group: later groups need none of its entries, and each pass copies the index.
+                index.Forget(EnterprisesOf(group), group.PaymentRows.Select(r => r.VoucherNumber.Trim()));
+            }
+            if (errors.Count > 0)
+            {
+                throw new InputFileException([.. errors.OrderBy(e => ImportInput.FileNames.ToList().IndexOf(e.File)).ThenBy(e => e.Line)]);
+            }
+            var newEvents = plans.Sum(p => p.Sum(b => b.Sum(a => a.Events.Count)));
+            if (newEvents > 0 || (resumed && !single))
+            {
+                await WriteAsync(plans, started, single, counts, newEvents, cancellationToken);
+            }
+            return new Decided(counts, _written > 0, _written, _commits, resumed, issued);
+        }
+
+        /// <summary>
+        /// Commits the groups' decisions in order — the import's own events with the first, and, for a batched import, its
+        /// last commit once every group's have landed.
+        /// </summary>
+        private async Task WriteAsync(List<List<IReadOnlyList<StreamAppend>>> plans, bool started, bool single, ImportCounts counts, int newEvents,
+            CancellationToken cancellationToken)
+        {
+            var total = newEvents + 2;
+            if (plans.Count > 0)
+            {
+                var importEvents = new List<object>();
+                if (!started)
+                {
+                    var commits = single ? 1 : plans.Sum(p => p.Count) + 1;
+                    importEvents.Add(new ImportStarted(importId, batch, input.Digest, input.Files, input.RowCount, newEvents, commits, caller.Actor, at));
+                }
+                if (single)
+                {
+                    importEvents.Add(new ImportFinished(importId, batch, counts, caller.Actor, at));
+                }
+                if (importEvents.Count > 0)
+                {
+                    plans[0][0] = [.. plans[0][0], ImportAppend(importEvents)];
+                }
+            }
+            var inFlight = new List<(HashSet<Guid> Streams, Task Commit)>();
+            try
+            {
+                foreach (var plan in plans)
+                {
+                    var streams = plan.SelectMany(b => b.Select(a => a.StreamId)).ToHashSet();
                     // A group appends after every earlier group that wrote one of its streams (a shared budget line): those
                     // commits land first. Groups that share none commit side by side, three at a time.
                     foreach (var earlier in inFlight.Where(f => f.Streams.Overlaps(streams)).ToList())
@@ -275,16 +297,8 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                         await done;
                         inFlight.RemoveAll(f => f.Commit == done);
                     }
-                    var total = (_planned is null ? world.NewEvents : _plannedEvents) + 2;
-                    inFlight.Add((streams, Task.Run(() => CommitAsync(batches, total, finalIsLast: single, bulk: !single, cancellationToken), cancellationToken)));
+                    inFlight.Add((streams, Task.Run(() => CommitAsync(plan, total, finalIsLast: single, bulk: !single, cancellationToken), cancellationToken)));
                 }
-                world.Settle();
-                var keep = index.Lines.Concat(index.Policies).Append(importId).ToHashSet();
-                keep.UnionWith(_figures);
-                world.Evict(keep.Contains);
-                // Every row of an enterprise is in its one group: later groups need none of its entries, and each pass copies the index.
-                index.Forget(EnterprisesOf(group), group.PaymentRows.Select(r => r.VoucherNumber.Trim()));
-            }
             }
             catch
             {
@@ -300,18 +314,11 @@ public sealed class Importer(EventStore.EventStore store, ReferenceData referenc
                 throw;
             }
             await Task.WhenAll(inFlight.Select(f => f.Commit));
-            if (errors.Count > 0)
-            {
-                throw new InputFileException([.. errors.OrderBy(e => ImportInput.FileNames.ToList().IndexOf(e.File)).ThenBy(e => e.Line)]);
-            }
-            if (writing && !single && (_written > 0 || resumed))
+            if (!single)
             {
                 // The last commit of a batched import, once every group's commits have landed.
-                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, _planned ?? counts, caller.Actor, at)])]], _plannedEvents + 2, finalIsLast: true, bulk: true, cancellationToken);
+                await CommitAsync([[ImportAppend([new ImportFinished(importId, batch, counts, caller.Actor, at)])]], total, finalIsLast: true, bulk: true, cancellationToken);
             }
-            _planned ??= counts;
-            _plannedEvents = newEvents;
-            return new Decided(counts, _written > 0, _written, _commits, resumed, issued);
         }
 
         private long _importVersion;

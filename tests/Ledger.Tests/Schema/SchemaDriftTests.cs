@@ -86,6 +86,11 @@ public sealed class SchemaDriftTests : IAsyncLifetime
             "DELETE:false", "INSERT:false", "SELECT:true", "TRUNCATE:false", "UPDATE:false",
             "DELETE:false", "INSERT:true", "SELECT:true", "TRUNCATE:false", "UPDATE:false",
         ]);
+        // The list of applied migrations it may read (GET /health), never change.
+        (await RowsAsync(
+            "SELECT p.privilege || ':' || has_table_privilege('ledger_app', 'schema_migrations', p.privilege) FROM " +
+            "(VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE')) p(privilege) ORDER BY p.privilege"))
+            .ShouldBe(["DELETE:false", "INSERT:false", "SELECT:true", "TRUNCATE:false", "UPDATE:false"]);
         (await RowsAsync("SELECT has_schema_privilege('ledger_app', 'public', 'CREATE')::text")).ShouldBe(["false"]);
         (await RowsAsync("SELECT has_function_privilege('ledger_app', 'chain_events()', 'EXECUTE')::text")).ShouldBe(["false"]);
     }
