@@ -240,8 +240,9 @@ public sealed class ImportInput
     /// The rows cut into groups of about <paramref name="enterprisesPerGroup"/> enterprises, every row of one enterprise in
     /// one group (a return goes with the payment of its voucher): policies and budgets come with the first group, published
     /// figures with the last. Enterprises of one unit (<paramref name="unitOf"/>: their city, so that groups share as few
-    /// budget lines as they can) stay together unless the unit alone is larger than a group. A large import decides and
-    /// commits group by group, so memory holds one group at a time, and groups that share no stream commit side by side.
+    /// budget lines as they can) stay together unless the unit alone is larger than a group. A large import decides group
+    /// by group, so the deciders' state in memory is one group's (what they decided is kept until it is written), and
+    /// groups that share no stream commit side by side.
     /// </summary>
     public IReadOnlyList<ImportInput> Partition(int enterprisesPerGroup, Func<string, string?>? unitOf = null)
     {

@@ -105,7 +105,7 @@ internal sealed class ImportWorld
         NewEvents = 0;
     }
 
-    /// <summary>Forgets every stream but those kept (shared by later groups: budget lines, policies): memory stays bounded by a group.</summary>
+    /// <summary>Forgets every stream but those kept (shared by later groups: budget lines, policies): the deciders' state stays one group's.</summary>
     public void Evict(Func<Guid, bool> keep)
     {
         foreach (var id in _slots.Keys.Where(id => !keep(id)).ToList())
