@@ -101,9 +101,12 @@ public static class HttpBenchmark
     private const decimal Budget = 1_000_000_000m;
 
     /// <summary>A worker's county: its tokens, its awards and enterprises, and what its commands have left to do.</summary>
-    private sealed class County(string code, string clerk, string approver, string head, IReadOnlyList<(Guid Award, string Uscc)> awards)
+    private sealed class County(string code, string clerk, string approver, string head, IReadOnlyList<(Guid Award, string Uscc)> awards, LocalDate valueDate)
     {
         public string Code { get; } = code;
+
+        /// <summary>The payments' value date: the last working day up to today in China (the treasury settles on no other).</summary>
+        public LocalDate ValueDate { get; } = valueDate;
 
         public string Clerk { get; } = clerk;
 
@@ -173,11 +176,13 @@ public static class HttpBenchmark
                 var account = (await app.Awards.AccountsAsync("designation_id = $1", cancellationToken, designation)).Single();
                 awards.Add((account.Award.Id, uscc));
             }
+            var today = ChinaTime.DateOf(SystemClock.Instance.GetCurrentInstant());
+            var valueDate = reference.Calendar.IsWorkingDay(today) ? today : reference.Calendar.PreviousWorkingDay(today) ?? today;
             counties.Add(new County(division.Code,
                 (await users.AddAsync($"bench-clerk-{division.Code}", "clerk", division.Code, 1, cancellationToken)).Token,
                 (await users.AddAsync($"bench-approver-{division.Code}", "approver", division.Code, 1, cancellationToken)).Token,
                 (await users.AddAsync($"bench-head-{division.Code}", "bureau-head", division.Code, 1, cancellationToken)).Token,
-                awards));
+                awards, valueDate));
         }
         return counties;
     }
@@ -287,9 +292,8 @@ public static class HttpBenchmark
         {
             return;
         }
-        var today = ChinaTime.DateOf(SystemClock.Instance.GetCurrentInstant());
         if (await timed("pay", () => StatusAsync(client, HttpMethod.Post, $"/api/disbursements/{id}/pay", county.Clerk,
-                new { voucherNo = $"B{county.Code}-{id:N}"[..30], valueDate = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }), HttpStatusCode.OK) is not null)
+                new { voucherNo = $"B{county.Code}-{id:N}"[..30], valueDate = county.ValueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }), HttpStatusCode.OK) is not null)
         {
             county.Paid++;
         }
