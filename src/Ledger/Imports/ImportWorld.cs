@@ -81,7 +81,7 @@ internal sealed class ImportWorld
     }
 
     /// <summary>
-    /// After a group of enterprises is decided (and, in the writing pass, committed): what was decided counts as held from
+    /// After a group of enterprises is decided (its decisions taken out with <see cref="Batches"/>): what was decided counts as held from
     /// now on — the next decisions build on it and the next commit appends after it — and the log starts empty.
     /// </summary>
     public void Settle()
