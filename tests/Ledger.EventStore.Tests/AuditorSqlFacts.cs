@@ -141,6 +141,46 @@ public sealed class AuditorSqlFacts : TestLedger
         mismatched.ShouldBe(0L);
     }
 
+    [Fact]
+    public async Task Every_link_of_one_event_commits_is_the_hash_event_canonical_gives_whichever_way_it_was_linked()
+    {
+        // A one-event commit whose event is the last the sequence drew is linked by a one-row INSERT
+        // (migrations/0012_chain_single_link.sql); one with a later event drawn by another writer by the set statement.
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.AppendAsync(Samples.Append(Guid.NewGuid(), 0, Samples.Recorded(Guid.NewGuid(), 0.01m * (i + 1), $"单笔{i} \"引号\"")), Samples.Metadata(i % 2 == 0 ? null : $"key-{i}"), "fingerprint");
+        }
+        await using var first = await Db.App.OpenConnectionAsync();
+        await using var earlier = await first.BeginTransactionAsync();
+        await using var second = await Db.App.OpenConnectionAsync();
+        await using var later = await second.BeginTransactionAsync();
+        foreach (var (connection, transaction, note) in new[] { (first, earlier, "先取号"), (second, later, "后取号") })
+        {
+            foreach (var sql in InsertEventSql(Guid.NewGuid(), note))
+            {
+                await using var insert = new NpgsqlCommand(sql, connection, transaction);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+        await earlier.CommitAsync();
+        await later.CommitAsync();
+
+        var mismatched = await OwnerScalarAsync<long>("""
+            SELECT count(*) FROM (
+                SELECT c.position, c.hash, c.prev_hash, public.event_leaf(e) AS leaf,
+                       lag(c.hash) OVER (ORDER BY c.position) AS previous
+                FROM event_chain c JOIN mt_events e USING (seq_id)) l
+            WHERE l.hash <> sha256(l.prev_hash || l.leaf) OR l.prev_hash <> coalesce(l.previous, decode(repeat('00', 32), 'hex'))
+            """);
+        var order = await OwnerScalarAsync<string>(
+            "SELECT string_agg(e.data ->> 'note', ',' ORDER BY c.position) FROM event_chain c JOIN mt_events e USING (seq_id) WHERE e.type = 'sample-noted'");
+
+        (await CountsAsync()).ShouldBe((3L + 5L + 2L, 3L + 5L + 2L));
+        mismatched.ShouldBe(0L);
+        order.ShouldEndWith("先取号,后取号");
+        (await Store.VerifyAsync()).Ok.ShouldBeTrue();
+    }
+
     private static async Task<(long Position, string Form1, string Recomputed, string Stored, bool PrevHashMatches)> RecomputeAsync(NpgsqlDataSource dataSource, long seq)
     {
         await using var command = dataSource.CreateCommand(RecomputeOneLink);

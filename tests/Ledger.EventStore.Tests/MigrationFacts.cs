@@ -88,7 +88,7 @@ public sealed class MigrationFacts : IAsyncLifetime
         var shipped = Migration.Embedded();
 
         shipped.ShouldNotBeEmpty();
-        shipped.Select(m => m.FileName).ShouldBe(["0001_roles.sql", "0002_marten_event_store.sql", "0003_event_chain.sql", "0004_read_models.sql", "0005_wolverine_message_store.sql", "0006_reports.sql", "0007_imports.sql", "0008_api.sql", "0009_chain_linking.sql", "0010_stream_fold_read.sql", "0011_health_read.sql"]);
+        shipped.Select(m => m.FileName).ShouldBe(["0001_roles.sql", "0002_marten_event_store.sql", "0003_event_chain.sql", "0004_read_models.sql", "0005_wolverine_message_store.sql", "0006_reports.sql", "0007_imports.sql", "0008_api.sql", "0009_chain_linking.sql", "0010_stream_fold_read.sql", "0011_health_read.sql", "0012_chain_single_link.sql"]);
         shipped.Select(m => m.Version).ShouldBe(shipped.Select(m => m.Version).Order());
     }
 
