@@ -270,22 +270,25 @@ async Task<int> AppendBenchmarkAsync(EmbeddedPostgres server, CancellationToken 
         await measured.RunAsync();
 
         double Rate(Scenario s, Writer w) => measured.Median(s, w) ?? double.NaN;
+        // The chain's cost is judged on the paired ratio: chain and marten ran back to back in every round.
+        double Paired(Scenario s) => measured.PairedRatio(s, chain, marten) ?? double.NaN;
         var chainParallelRatio = Rate(parallel, chain) / Rate(single, chain);
         var targets = new Dictionary<Scenario, (string Text, bool Met)>
         {
-            [single] = ("chain/marten >= 0.70", Rate(single, chain) / Rate(single, marten) >= 0.70),
-            [batch1000] = ("chain/marten >= 0.85", Rate(batch1000, chain) / Rate(batch1000, marten) >= 0.85),
+            [single] = ("chain/marten >= 0.70", Paired(single) >= 0.70),
+            [batch1000] = ("chain/marten >= 0.85", Paired(batch1000) >= 0.85),
             [parallel] = ($"{ParallelWriters}w/1w chain >= 0.80", chainParallelRatio >= 0.80),
         };
 
         Console.WriteLine();
-        Console.WriteLine($"{"scenario",-30} {"raw ev/s",9} {"marten ev/s",11} {"chain ev/s",10} {"chain/marten",12} {"chain/raw",9}  {"target",-22} met");
+        Console.WriteLine($"{"scenario",-30} {"raw ev/s",9} {"marten ev/s",11} {"chain ev/s",10} {"chain/marten",12} {"paired",6} {"chain/raw",9}  {"target (paired)",-22} met");
         foreach (var s in main)
         {
             var (text, met) = targets.TryGetValue(s, out var t) ? (t.Text, t.Met ? "yes" : "NO") : ("-", "-");
             Console.WriteLine($"{s.Name,-30} {Rate(s, raw),9:N0} {Rate(s, marten),11:N0} {Rate(s, chain),10:N0} " +
-                $"{Rate(s, chain) / Rate(s, marten),12:F2} {Rate(s, chain) / Rate(s, raw),9:F2}  {text,-22} {met}");
+                $"{Rate(s, chain) / Rate(s, marten),12:F2} {Paired(s),6:F2} {Rate(s, chain) / Rate(s, raw),9:F2}  {text,-22} {met}");
         }
+        Console.WriteLine("chain/marten: ratio of the medians; paired: median over rounds of chain's rate / marten's in the same round.");
         Console.WriteLine($"{ParallelWriters} writers / 1 writer: raw {Rate(parallel, raw) / Rate(single, raw):F2}, " +
             $"marten {Rate(parallel, marten) / Rate(single, marten):F2}, chain {chainParallelRatio:F2} (target: chain >= 0.80)");
         var missed = targets.Where(t => !t.Value.Met).Select(t => t.Key.Name).ToList();

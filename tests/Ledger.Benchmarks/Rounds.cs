@@ -77,6 +77,15 @@ public sealed class Rounds(IReadOnlyList<Scenario> scenarios, int rounds, int wa
     public double? Median(Scenario scenario, Writer contender) =>
         _rates.TryGetValue((scenario, contender), out var rates) && rates.Count > 0 ? Stats.Median(rates) : null;
 
+    /// <summary>
+    /// The median over rounds of <paramref name="contender"/>'s rate divided by <paramref name="baseline"/>'s in the same
+    /// round (events/s ratio), or null when not measured: the two ran back to back, so a round's drift hits both.
+    /// </summary>
+    public double? PairedRatio(Scenario scenario, Writer contender, Writer baseline) =>
+        _rates.TryGetValue((scenario, contender), out var rates) && _rates.TryGetValue((scenario, baseline), out var bases) && rates.Count > 0
+            ? Stats.Median([.. rates.Zip(bases, (r, b) => r / b)])
+            : null;
+
     private List<double> Rates(Scenario scenario, Writer contender)
     {
         if (!_rates.TryGetValue((scenario, contender), out var rates))
